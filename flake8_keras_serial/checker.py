@@ -1,0 +1,66 @@
+"""Run every rule on one file. Shared by the flake8 plugin and the CLI.
+
+`check_lines` never raises: anything unexpected becomes a KS000 finding
+that says which class or file was not checked, because an exception inside
+a flake8 plugin throws away the output of the whole run.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .class_source import ClassParseError, ClassSource, parse_class
+from .module_facts import collect_module_facts, mentions_keras
+from .rules import ALL_RULES, Finding
+
+
+def check_lines(lines: list[str], project_major: int, tree: ast.Module | None = None) -> list[Finding]:
+    """Findings for one file, sorted by position.
+
+    `lines` are the file's lines with their line endings (what flake8 hands
+    plugins, so unsaved editor buffers and stdin work); `tree` is the `ast`
+    tree flake8 already built, parsed here when not given.
+    """
+    if not mentions_keras(lines):
+        return []
+    try:
+        if tree is None:
+            tree = ast.parse("".join(lines))
+        return sorted(_check_tree(lines, tree, project_major))
+    except SyntaxError:
+        return []  # flake8 reports E999; the CLI reports it itself
+    except (Exception, RecursionError) as error:  # noqa: BLE001 - see module docstring
+        return [Finding(1, 0, "KS000", f"flake8-keras-serial could not check this file ({_describe(error)}); please report it")]
+
+
+def _check_tree(lines: list[str], tree: ast.Module, project_major: int) -> list[Finding]:
+    facts = collect_module_facts(tree, project_major)
+    findings: list[Finding] = []
+    sources: list[ClassSource] = []
+    by_class: dict[int, ClassSource] = {}
+    for keras_class in facts.classes:
+        try:
+            source = parse_class(lines, keras_class, facts)
+        except ClassParseError as error:
+            findings.append(
+                Finding(
+                    keras_class.node.lineno,
+                    keras_class.node.col_offset,
+                    "KS000",
+                    f"libcst could not parse class {keras_class.name} ({error}); its save/load rules were not checked",
+                )
+            )
+            continue
+        sources.append(source)
+        by_class[id(keras_class)] = source
+    for source in sources:
+        parent = source.keras_class.parent
+        source.parent = by_class.get(id(parent)) if parent is not None else None
+    for rule in ALL_RULES:
+        findings.extend(rule.check_module(sources))
+    return findings
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

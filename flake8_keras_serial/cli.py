@@ -1,0 +1,124 @@
+"""`keras-serial`: the same checks without flake8, and the rule table.
+
+    keras-serial check PATHS...   lint files and folders (exit 1 on findings)
+    keras-serial rules [CODE]     list the rules, or show one
+
+Exit codes: 0 nothing found, 1 findings, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import sys
+import tokenize
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from . import __version__
+from .checker import check_lines
+from .codes import CODES
+from .versions import VERSION_CHOICES, parse_choice
+
+_SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages"}
+
+
+def _python_files(paths: Sequence[str]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+                for name in sorted(files):
+                    if name.endswith(".py"):
+                        yield Path(folder) / name
+        else:
+            yield path
+
+
+def _read_lines(path: Path) -> list[str]:
+    with tokenize.open(path) as handle:  # honours PEP 263 encoding declarations
+        return handle.readlines()
+
+
+def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
+    if select and not any(code.startswith(prefix) for prefix in select):
+        return False
+    return not any(code.startswith(prefix) for prefix in ignore)
+
+
+def _codes(text: str | None) -> list[str]:
+    return [part.strip().upper() for part in (text or "").split(",") if part.strip()]
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    try:
+        project_major = parse_choice(arguments.keras_version)
+    except ValueError as error:
+        print(f"keras-serial: {error}", file=sys.stderr)
+        return 2
+    select, ignore = _codes(arguments.select), _codes(arguments.ignore)
+    problems = 0
+    for path in _python_files(arguments.paths):
+        if not path.exists():
+            print(f"keras-serial: {path}: no such file or folder", file=sys.stderr)
+            return 2
+        try:
+            lines = _read_lines(path)
+            tree = ast.parse("".join(lines), filename=str(path))
+        except SyntaxError as error:
+            print(f"{path}:{error.lineno or 1}:{error.offset or 1}: E999 SyntaxError: {error.msg}")
+            problems += 1
+            continue
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            print(f"{path}:1:1: E902 {type(error).__name__}: {error}")
+            problems += 1
+            continue
+        for finding in check_lines(lines, project_major, tree):
+            if _selected(finding.code, select, ignore):
+                print(f"{path}:{finding.line}:{finding.col + 1}: {finding.text()}")
+                problems += 1
+    return 1 if problems else 0
+
+
+def run_rules(arguments: argparse.Namespace) -> int:
+    if arguments.code:
+        code = arguments.code.upper()
+        if code not in CODES:
+            print(f"keras-serial: unknown rule {arguments.code!r}; `keras-serial rules` lists them", file=sys.stderr)
+            return 2
+        print(f"{code}  {CODES[code]}")
+        return 0
+    for code, summary in CODES.items():
+        print(f"{code}  {summary}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="keras-serial", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="lint Python files and folders")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
+    check.add_argument("--select", help="comma-separated code prefixes to report (default: all)")
+    check.add_argument("--ignore", help="comma-separated code prefixes not to report")
+    check.set_defaults(handler=run_check)
+    rules = commands.add_parser("rules", help="list the rules, or show one")
+    rules.add_argument("code", nargs="?")
+    rules.set_defaults(handler=run_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return 2 if exit_.code not in (0, None) else 0
+    return arguments.handler(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""The one place that knows how Keras is spelled.
+
+Everything else in the package asks this module what a dotted name means:
+which Keras library it belongs to (`keras`, `tf.keras` or `tf_keras`) and
+what it is (a serializable base class, the registration decorator, a
+variable constructor, a serialization helper...).
+
+Names are resolved by a small import-alias pass over the `ast` tree that
+flake8 hands us for free (`ImportMap`), never by importing anything.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+# Dotted module prefixes of each Keras library, longest first so that
+# `tensorflow.python.keras` wins over `tensorflow`.
+#   "keras"    the `keras` package (Keras 3 today, Keras 2 before TF 2.16)
+#   "tf.keras" whatever `tf.keras` is at run time (Keras 3, or tf_keras
+#              under TF_USE_LEGACY_KERAS=1)
+#   "tf_keras" the tf_keras package (always Keras 2)
+_LIBRARY_PREFIXES = (
+    ("tensorflow.compat.v2.keras", "tf.keras"),
+    ("tensorflow.compat.v1.keras", "tf.keras"),
+    ("tensorflow.python.keras", "tf.keras"),
+    ("tensorflow.keras", "tf.keras"),
+    ("tf_keras.api._v2.keras", "tf_keras"),
+    ("tf_keras.src", "tf_keras"),
+    ("tf_keras", "tf_keras"),
+    ("keras.api._v2.keras", "keras"),
+    ("keras._tf_keras.keras", "keras"),
+    ("keras.src", "keras"),
+    ("keras.api", "keras"),
+    ("keras", "keras"),
+)
+
+# What a class is, from the last component of its Keras base class name.
+# Only Layer and Model have Keras's automatic get_config ("auto-config").
+GENERIC_BASES = {
+    "Layer": "layer",
+    "Model": "model",
+    "Loss": "loss",
+    "Metric": "metric",
+    "Initializer": "initializer",
+    "Regularizer": "regularizer",
+    "Constraint": "constraint",
+    "LearningRateSchedule": "schedule",
+    "Optimizer": "optimizer",
+}
+
+# Concrete built-in classes are recognised by the module they live in:
+# `keras.layers.Dense` is a layer, `keras.losses.Huber` a loss.
+_KIND_BY_MODULE = {
+    "layers": "layer",
+    "models": "model",
+    "losses": "loss",
+    "metrics": "metric",
+    "initializers": "initializer",
+    "regularizers": "regularizer",
+    "constraints": "constraint",
+    "optimizers.schedules": "schedule",
+    "optimizers": "optimizer",
+}
+
+# Top-level concrete models (`keras.Sequential`).
+_CONCRETE_TOP_LEVEL = {"Sequential": "model"}
+
+REGISTER_FUNCTION = "register_keras_serializable"
+_REGISTER_MODULES = ("saving", "utils", "")
+
+# `get_custom_objects()[...] = Cls` / `.update({...})` is the legacy registry.
+CUSTOM_OBJECTS_FUNCTION = "get_custom_objects"
+
+# Modules whose attributes are functions: `tf.nn.relu` passed as a value is
+# a callable (and so not auto-configurable).
+_FUNCTION_MODULES = (
+    "tensorflow.nn.",
+    "tensorflow.math.",
+    "tensorflow.keras.activations.",
+    "keras.activations.",
+    "keras.ops.",
+    "tf_keras.activations.",
+)
+
+# Calls whose result is an array or tensor.
+_ARRAY_CALL_PREFIXES = ("numpy.", "tensorflow.", "keras.ops.", "jax.numpy.")
+_NOT_ARRAY_CALLS = {"tensorflow.TensorShape", "numpy.float32", "numpy.float64", "numpy.int32", "numpy.int64"}
+
+
+@dataclass(frozen=True)
+class KerasName:
+    """A dotted name inside a Keras library, e.g. ("tf.keras", "layers.Dense")."""
+
+    library: str
+    path: str
+
+    @property
+    def last(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+
+def split_keras_name(qualified: str | None) -> KerasName | None:
+    """`tensorflow.keras.layers.Dense` -> KerasName("tf.keras", "layers.Dense")."""
+    if not qualified:
+        return None
+    for prefix, library in _LIBRARY_PREFIXES:
+        if qualified == prefix:
+            return KerasName(library, "")
+        if qualified.startswith(prefix + "."):
+            return KerasName(library, qualified[len(prefix) + 1 :])
+    return None
+
+
+def _strip_internal_modules(path: str) -> str:
+    """`engine.base_layer.Layer` or `src.layers.layer.Layer` -> `Layer`-ish paths.
+
+    Internal module paths differ between versions; only the public
+    namespace (`layers`, `losses`, ...) and the class name matter here.
+    """
+    parts = path.split(".")
+    for index, part in enumerate(parts):
+        if part in ("layers", "models", "losses", "metrics", "initializers", "regularizers", "constraints", "optimizers"):
+            if index + 1 < len(parts) and parts[index + 1] == "schedules":
+                return "optimizers.schedules." + parts[-1]
+            return part + "." + parts[-1]
+    return parts[-1]
+
+
+def serializable_base(name: KerasName) -> tuple[str, bool] | None:
+    """(kind, is_generic) for a Keras class usable as a base, else None.
+
+    is_generic is True for the abstract bases (Layer, Model, Loss...),
+    False for concrete built-ins such as Dense, which bring their own
+    get_config.
+    """
+    last = name.last
+    if not last or not last[0].isupper():
+        return None
+    if last in GENERIC_BASES:
+        return GENERIC_BASES[last], True
+    if last in _CONCRETE_TOP_LEVEL and "." not in name.path:
+        return _CONCRETE_TOP_LEVEL[last], False
+    module = _strip_internal_modules(name.path).rsplit(".", 1)[0]
+    if module in _KIND_BY_MODULE:
+        return _KIND_BY_MODULE[module], False
+    return None
+
+
+def is_register_function(name: KerasName) -> bool:
+    module, _, last = name.path.rpartition(".")
+    return last == REGISTER_FUNCTION and module.split(".")[-1] in _REGISTER_MODULES
+
+
+def is_custom_objects_function(name: KerasName) -> bool:
+    return name.last == CUSTOM_OBJECTS_FUNCTION
+
+
+def is_keras_variable(name: KerasName) -> bool:
+    """`keras.Variable` (Keras 3) or `tf.keras.Variable`."""
+    return name.path in ("Variable", "variables.Variable", "backend.Variable")
+
+
+def is_layer_constructor(name: KerasName) -> bool:
+    """`keras.layers.Dense`, `tf.keras.layers.Lambda`, `keras.Sequential`..."""
+    found = serializable_base(name)
+    return found is not None and found[0] in ("layer", "model")
+
+
+def is_function_reference(qualified: str | None) -> bool:
+    """`tf.nn.relu` or `keras.activations.gelu` used as a value."""
+    return bool(qualified) and qualified.startswith(_FUNCTION_MODULES)
+
+
+def is_array_call(qualified: str | None) -> bool:
+    """`np.zeros(...)`, `tf.constant(...)`: the call builds an array or tensor."""
+    if not qualified or qualified in _NOT_ARRAY_CALLS:
+        return False
+    if split_keras_name(qualified) is not None:
+        return False
+    return qualified.startswith(_ARRAY_CALL_PREFIXES)
+
+
+def is_tf_variable(qualified: str | None) -> bool:
+    return qualified in ("tensorflow.Variable", "tensorflow.compat.v2.Variable", "tensorflow.compat.v1.Variable")
+
+
+class ImportMap:
+    """Local name -> fully qualified dotted name, from the module's imports.
+
+    `import tensorflow as tf`          tf     -> tensorflow
+    `from tensorflow import keras`     keras  -> tensorflow.keras
+    `from keras import layers as L`    L      -> keras.layers
+    `import tf_keras as keras`         keras  -> tf_keras
+
+    Imports anywhere in the file count (inside `try:` or functions too):
+    scripts often import TensorFlow lazily, and a name that is imported
+    only in one branch still means the same library.
+    """
+
+    def __init__(self) -> None:
+        self._aliases: dict[str, str] = {}
+
+    def add(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self._aliases[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    self._aliases.setdefault(top, top)
+        elif node.module and not node.level:
+            for alias in node.names:
+                if alias.name != "*":
+                    self._aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def qualify(self, node: ast.AST) -> str | None:
+        """The dotted name an `ast` expression refers to, or None if unknown."""
+        return self.qualify_dotted(dotted_name(node))
+
+    def qualify_dotted(self, dotted: str | None) -> str | None:
+        """`tf.keras.layers.Layer` -> `tensorflow.keras.layers.Layer`."""
+        if not dotted:
+            return None
+        head, dot, rest = dotted.partition(".")
+        if head not in self._aliases:
+            return None
+        return self._aliases[head] + dot + rest
+
+    def keras_name(self, node: ast.AST) -> KerasName | None:
+        return split_keras_name(self.qualify(node))
+
+    def imports_library(self, library: str) -> bool:
+        return any(
+            (found := split_keras_name(target)) is not None and found.library == library
+            for target in self._aliases.values()
+        )
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, without resolving imports."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))

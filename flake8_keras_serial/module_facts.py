@@ -1,0 +1,274 @@
+"""What the free `ast` tree tells us about a module, in one walk.
+
+flake8 parses every file with `ast` anyway and hands plugins the tree, so
+finding the Keras classes here costs almost nothing. Only the classes found
+here are later given to libcst (see `class_source.py`).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from .keras_names import (
+    ImportMap,
+    KerasName,
+    dotted_name,
+    is_array_call,
+    is_custom_objects_function,
+    is_function_reference,
+    is_layer_constructor,
+    is_register_function,
+    serializable_base,
+    split_keras_name,
+)
+from .versions import KerasTarget
+
+# What a constructor argument value is, when we can tell from the source.
+LAYER = "a layer"
+CALLABLE = "a function"
+ARRAY = "an array"
+OBJECT = "a Keras object"
+
+
+@dataclass
+class Registration:
+    """One `register_keras_serializable(...)` applied to a class."""
+
+    library: str
+    api: KerasName
+    package: str | None  # None when not a literal: we cannot know the key
+    name: str | None
+    line: int
+    col: int
+
+    def key(self, class_name: str) -> str | None:
+        if self.package is None or self.name is None:
+            return None
+        return f"{self.package}>{self.name or class_name}"
+
+
+@dataclass
+class KerasClass:
+    """A class defined in this file that derives from a serializable Keras base."""
+
+    node: ast.ClassDef
+    kind: str  # "layer", "model", "loss", ... (see keras_names.GENERIC_BASES)
+    library: str  # "keras", "tf.keras" or "tf_keras"
+    generic: bool  # root base is Layer/Model/... rather than e.g. Dense
+    parent: "KerasClass | None" = None  # custom parent defined in this file
+    registrations: list[Registration] = field(default_factory=list)
+    in_legacy_registry: bool = False  # get_custom_objects()[...] = Cls
+    has_children: bool = False  # another class in this file derives from it
+    instantiated: bool = False  # `Cls(...)` appears in this file
+    # Evidence about constructor arguments from `Cls(...)` calls in the file:
+    # position (int) or keyword (str) -> LAYER / CALLABLE / ARRAY / OBJECT.
+    argument_evidence: dict[int | str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    def ancestors(self):
+        parent = self.parent
+        while parent is not None:
+            yield parent
+            parent = parent.parent
+
+
+@dataclass
+class ModuleFacts:
+    imports: ImportMap
+    target: KerasTarget
+    classes: list[KerasClass]
+    function_names: set[str]
+
+    def classify_value(self, node: ast.AST) -> str | None:
+        """LAYER / CALLABLE / ARRAY / OBJECT for an argument value, or None if
+        it is (or may be) a plain value Keras can put in a config."""
+        return classify_dotted_value(self, *_ast_value_shape(node))
+
+    def class_named(self, name: str) -> KerasClass | None:
+        for keras_class in self.classes:
+            if keras_class.name == name:
+                return keras_class
+        return None
+
+
+def classify_dotted_value(facts: ModuleFacts, shape: str, dotted: str | None) -> str | None:
+    """Shared by the ast side (call sites) and the libcst side (defaults).
+
+    shape is "lambda", "call" (dotted = the callee), "reference" (dotted =
+    the name or attribute used as a value) or "other".
+    """
+    if shape == "lambda":
+        return CALLABLE
+    if dotted is None:
+        return None
+    if shape == "call":
+        local = facts.class_named(dotted)
+        if local is not None:
+            return LAYER if local.kind in ("layer", "model") else OBJECT
+        qualified = facts.imports.qualify_dotted(dotted)
+        keras_name = split_keras_name(qualified)
+        if keras_name is not None:
+            if is_layer_constructor(keras_name):
+                return LAYER
+            if serializable_base(keras_name) is not None:
+                return OBJECT
+            return None
+        return ARRAY if is_array_call(qualified) else None
+    if shape == "reference":
+        if dotted in facts.function_names:
+            return CALLABLE
+        if is_function_reference(facts.imports.qualify_dotted(dotted)):
+            return CALLABLE
+    return None
+
+
+def _ast_value_shape(node: ast.AST) -> tuple[str, str | None]:
+    if isinstance(node, ast.Lambda):
+        return "lambda", None
+    if isinstance(node, ast.Call):
+        return "call", dotted_name(node.func)
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return "reference", dotted_name(node)
+    return "other", None
+
+
+def mentions_keras(lines: list[str]) -> bool:
+    """Cheap pre-filter: a file that never spells "keras" has no Keras class."""
+    return any("keras" in line for line in lines)
+
+
+def collect_module_facts(tree: ast.Module, project_major: int) -> ModuleFacts:
+    imports = ImportMap()
+    class_nodes: list[ast.ClassDef] = []
+    function_names: set[str] = set()
+    calls: list[ast.Call] = []
+    statements: list[ast.stmt] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.add(node)
+        elif isinstance(node, ast.ClassDef):
+            class_nodes.append(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function_names.add(node.name)
+        elif isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, (ast.Assign, ast.Expr)):
+            statements.append(node)
+    target = KerasTarget.for_file(project_major, imports.imports_library("tf_keras"))
+    facts = ModuleFacts(imports, target, _find_keras_classes(class_nodes, imports), function_names)
+    by_name = {keras_class.name: keras_class for keras_class in facts.classes}
+    for keras_class in facts.classes:
+        keras_class.registrations = [
+            registration
+            for decorator in keras_class.node.decorator_list
+            if (registration := _registration(decorator, imports)) is not None
+        ]
+    for statement in statements:
+        _note_call_form_registration(statement, imports, by_name)
+    for call in calls:
+        if isinstance(call.func, ast.Name) and call.func.id in by_name:
+            _note_instantiation(by_name[call.func.id], call, facts)
+    return facts
+
+
+def _find_keras_classes(class_nodes: list[ast.ClassDef], imports: ImportMap) -> list[KerasClass]:
+    """Classes deriving from a Keras base, directly or through classes of this file."""
+    found: dict[str, KerasClass] = {}
+    pending = sorted(class_nodes, key=lambda node: (node.lineno, node.col_offset))
+    progress = True
+    while pending and progress:
+        progress = False
+        for node in list(pending):
+            keras_class = _as_keras_class(node, imports, found)
+            if keras_class is not None:
+                found[node.name] = keras_class
+                pending.remove(node)
+                progress = True
+    return sorted(found.values(), key=lambda keras_class: keras_class.node.lineno)
+
+
+def _as_keras_class(node: ast.ClassDef, imports: ImportMap, found: dict[str, KerasClass]) -> KerasClass | None:
+    for base in node.bases:
+        if isinstance(base, ast.Name) and base.id in found and base.id != node.name:
+            parent = found[base.id]
+            parent.has_children = True
+            return KerasClass(node, parent.kind, parent.library, parent.generic, parent=parent)
+        keras_name = imports.keras_name(base)
+        if keras_name is not None and (base_kind := serializable_base(keras_name)) is not None:
+            kind, generic = base_kind
+            return KerasClass(node, kind, keras_name.library, generic)
+    return None
+
+
+def _registration(node: ast.AST, imports: ImportMap) -> Registration | None:
+    """`@keras.saving.register_keras_serializable(package="p", name="n")`."""
+    if not isinstance(node, ast.Call):
+        return None
+    api = imports.keras_name(node.func)
+    if api is None or not is_register_function(api):
+        return None
+    values: dict[str, ast.AST] = dict(zip(("package", "name"), node.args))
+    values.update({keyword.arg: keyword.value for keyword in node.keywords if keyword.arg})
+    package = _literal_or_none(values.get("package"), default="Custom")
+    name = _literal_or_none(values.get("name"), default="")
+    return Registration(api.library, api, package, name, node.lineno, node.col_offset)
+
+
+def _literal_or_none(node: ast.AST | None, default: str) -> str | None:
+    if node is None or (isinstance(node, ast.Constant) and node.value is None):
+        return default
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _note_call_form_registration(statement: ast.stmt, imports: ImportMap, by_name: dict[str, KerasClass]) -> None:
+    """`Cls = register_keras_serializable()(Cls)` and `get_custom_objects()[...] = Cls`."""
+    value = statement.value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Call) and value.args:
+        registration = _registration(value.func, imports)
+        target = value.args[0]
+        if registration is not None and isinstance(target, ast.Name) and target.id in by_name:
+            registration.line, registration.col = statement.lineno, statement.col_offset
+            by_name[target.id].registrations.append(registration)
+        return
+    if isinstance(statement, ast.Assign) and isinstance(value, ast.Name) and value.id in by_name:
+        for target in statement.targets:
+            if isinstance(target, ast.Subscript) and _is_custom_objects_call(target.value, imports):
+                by_name[value.id].in_legacy_registry = True
+        return
+    # get_custom_objects().update({"Name": Cls})
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "update"
+        and _is_custom_objects_call(value.func.value, imports)
+    ):
+        for argument in value.args:
+            if isinstance(argument, ast.Dict):
+                for item in argument.values:
+                    if isinstance(item, ast.Name) and item.id in by_name:
+                        by_name[item.id].in_legacy_registry = True
+
+
+def _is_custom_objects_call(node: ast.AST, imports: ImportMap) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    keras_name = imports.keras_name(node.func)
+    return keras_name is not None and is_custom_objects_function(keras_name)
+
+
+def _note_instantiation(keras_class: KerasClass, call: ast.Call, facts: ModuleFacts) -> None:
+    keras_class.instantiated = True
+    for position, argument in enumerate(call.args):
+        if isinstance(argument, ast.Starred):
+            break
+        if (kind := facts.classify_value(argument)) is not None:
+            keras_class.argument_evidence.setdefault(position, kind)
+    for keyword in call.keywords:
+        if keyword.arg and (kind := facts.classify_value(keyword.value)) is not None:
+            keras_class.argument_evidence.setdefault(keyword.arg, kind)

@@ -1,0 +1,40 @@
+"""The flake8 adapter: options in, findings out. All the work is in checker.py."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from . import __version__
+from .checker import check_lines
+from .versions import VERSION_CHOICES, parse_choice
+
+
+class KerasSerialPlugin:
+    name = "flake8-keras-serial"
+    version = __version__
+
+    project_major = 3
+
+    def __init__(self, tree: ast.Module, lines: list[str]) -> None:
+        self.tree = tree
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, option_manager) -> None:
+        option_manager.add_option(
+            "--keras-version",
+            default="auto",
+            choices=VERSION_CHOICES,
+            parse_from_config=True,
+            help="Keras the code runs under: 3, 2 (tf_keras / TF_USE_LEGACY_KERAS=1) or auto "
+            "(2 when tf_keras is installed and TF_USE_LEGACY_KERAS=1, else 3). Default: %(default)s",
+        )
+
+    @classmethod
+    def parse_options(cls, options) -> None:
+        cls.project_major = parse_choice(options.keras_version)
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        for finding in check_lines(self.lines, self.project_major, self.tree):
+            yield finding.line, finding.col, finding.text(), type(self)

@@ -1,0 +1,261 @@
+"""KS101-KS104, KS106: can Keras rebuild the object from its config?
+
+On load Keras calls `cls.from_config(config)`, which by default is
+`cls(**config)`. So the config must hold every constructor argument, as a
+plain JSON value, and `__init__` must accept every key the base config adds
+(`name`, `trainable`, `dtype`).
+
+Without `get_config`, Keras's auto-config records the constructor arguments
+of a Layer, but only plain values (Keras 2 and 3), never `*args`, and in
+Keras 3 never for a subclassed Model.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from ..class_source import ClassSource, Parameter, Signature, calls_in, cst_dotted, self_attribute
+from ..config_method import summarize_get_config
+from ..module_facts import ARRAY, CALLABLE, LAYER, OBJECT
+from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, Rule, quoted
+
+_HOW_TO_SERIALIZE = {
+    LAYER: "serialize it with keras.layers.serialize() and rebuild it in from_config() with keras.layers.deserialize()",
+    CALLABLE: "serialize it with keras.activations.serialize() and turn it back with keras.activations.get() in __init__",
+    ARRAY: "store it as a list (.tolist())",
+    OBJECT: "serialize it with keras.saving.serialize_keras_object() and rebuild it in from_config() with "
+    "keras.saving.deserialize_keras_object()",
+}
+
+
+# Keras 3's auto-config drops `name` when __init__ has no **kwargs, but keeps
+# these two (observed: "unexpected keyword argument 'trainable'").
+AUTO_CONFIG_KEYS = ("trainable", "dtype")
+
+
+def _own_parameters(signature: Signature) -> list[Parameter]:
+    """Constructor parameters the class adds on top of the base config."""
+    return [param for param in signature.parameters if param.name not in BASE_CONFIG_KEYS]
+
+
+def _has_get_config(source: ClassSource) -> bool:
+    return source.find_method("get_config")[0] is not None
+
+
+def _non_plain_arguments(source: ClassSource, signature: Signature) -> list[tuple[Parameter, str]]:
+    found = []
+    for param in _own_parameters(signature):
+        kind = source.argument_kind(param)
+        if kind is not None:
+            found.append((param, kind))
+    return found
+
+
+class NoUsableGetConfig(Rule):
+    """KS101: no get_config and the auto-config cannot describe the class."""
+
+    code = "KS101"
+    kinds = LAYERS_AND_MODELS
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        keras_class = source.keras_class
+        signature = source.init_signature()
+        if not keras_class.generic or signature is None or _has_get_config(source):
+            return
+        name = source.name
+        if signature.var_positional or any(param.positional_only for param in signature.parameters):
+            what = f"*{signature.var_positional}" if signature.var_positional else "positional-only parameters"
+            if source.major == 3:
+                effect = "model.save() raises NotImplementedError"
+            else:
+                effect = "Keras 2 reloads it without those values and outputs change silently"
+            yield self.finding(
+                source.class_position(),
+                f"{name}.__init__ takes {what}, which Keras's automatic config cannot record: {effect}; "
+                f"use named parameters and write get_config() returning them",
+            )
+            return
+        non_plain = _non_plain_arguments(source, signature)
+        if non_plain:
+            param, kind = non_plain[0]
+            names = quoted(param.name for param, _ in non_plain)
+            yield self.finding(
+                source.class_position(),
+                f"{name} has no get_config() and its argument {names} is {kind}, which Keras cannot put in a "
+                f"config: model.save() raises NotImplementedError; write get_config() and "
+                f"{_HOW_TO_SERIALIZE[kind]}",
+            )
+            return
+        params = _own_parameters(signature)
+        if keras_class.kind == "model" and source.major == 3 and params:
+            yield self.finding(
+                source.class_position(),
+                f"Keras 3 cannot auto-configure the subclassed Model {name} with constructor arguments "
+                f"({quoted(param.name for param in params)}): save raises NotImplementedError, or records the "
+                f"defaults instead of the values passed and the load fails; write get_config() returning them",
+            )
+
+
+class GetConfigOmitsParameter(Rule):
+    """KS102: an explicit get_config that leaves out a constructor parameter."""
+
+    code = "KS102"
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        get_config = source.methods.get("get_config")
+        signature = source.init_signature()
+        if get_config is None or signature is None or source.find_method("from_config")[0] is not None:
+            return
+        summary = summarize_get_config(get_config)
+        if not summary.complete:
+            return
+        forwarded = _forwarded_to_super(source) if summary.calls_super else set()
+        for param in _own_parameters(signature):
+            if param.name in summary.keys or param.name in forwarded:
+                continue
+            if param.required:
+                effect = f"load fails with TypeError: missing required argument '{param.name}'"
+            else:
+                effect = f"it silently reloads with the default value of '{param.name}'"
+            yield self.finding(
+                source.position(get_config),
+                f"{source.name}.get_config() omits constructor parameter '{param.name}': {effect}; "
+                f"add \"{param.name}\": self.{param.name} to the config",
+            )
+
+
+def _forwarded_to_super(source: ClassSource) -> set[str]:
+    """Parameters passed on to `super().__init__(...)`: the base config carries them."""
+    init, _ = source.find_method("__init__")
+    forwarded: set[str] = set()
+    if init is None:
+        return forwarded
+    for call in calls_in(init.body):
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "__init__":
+            for argument in call.args:
+                if isinstance(argument.value, cst.Name):
+                    forwarded.add(argument.value.value)
+    return forwarded
+
+
+class GetConfigWithoutSuper(Rule):
+    """KS103: get_config that does not start from super().get_config()."""
+
+    code = "KS103"
+    kinds = frozenset({"layer", "model", "loss", "metric"})
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        get_config = source.methods.get("get_config")
+        if get_config is None:
+            return
+        summary = summarize_get_config(get_config)
+        if summary.calls_super or not summary.complete:
+            return
+        yield self.finding(
+            source.position(get_config),
+            f"{source.name}.get_config() does not start from super().get_config(): the name, dtype and "
+            f"trainable flag are not saved and reload as defaults; start with config = super().get_config()",
+        )
+
+
+class InitRejectsBaseKeywords(Rule):
+    """KS104: __init__ that cannot take the name/trainable/dtype the config passes."""
+
+    code = "KS104"
+    kinds = LAYERS_AND_MODELS
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        init = source.methods.get("__init__")
+        if init is None:
+            return
+        signature = Signature.of(init)
+        if signature.var_keyword is not None:
+            return
+        get_config, _ = source.find_method("get_config")
+        if get_config is not None:
+            if not summarize_get_config(get_config).calls_super:
+                return
+            passed = BASE_CONFIG_KEYS
+            why = "get_config() starts from super().get_config(), so the config holds"
+            versions = ""
+        elif source.major == 3 and source.keras_class.generic:
+            passed = AUTO_CONFIG_KEYS
+            why = "Keras 3's automatic config holds"
+            versions = " (Keras 3)"
+        else:
+            return
+        missing = [key for key in passed if signature.by_name(key) is None]
+        if not missing:
+            return
+        yield self.finding(
+            source.position(init),
+            f"{source.name}.__init__ has no **kwargs but {why} {quoted(missing)}: load fails{versions} with "
+            f"TypeError: unexpected keyword argument '{missing[0]}'; add **kwargs and pass it to "
+            f"super().__init__(**kwargs)",
+        )
+
+
+class NestedObjectNotSerialized(Rule):
+    """KS106: a layer, function or array argument put in the config raw, or
+    serialized without anything to deserialize it."""
+
+    code = "KS106"
+    kinds = LAYERS_AND_MODELS
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        get_config = source.methods.get("get_config")
+        signature = source.init_signature()
+        if get_config is None or signature is None:
+            return
+        summary = summarize_get_config(get_config)
+        self_name = source.method_self(get_config)
+        has_from_config = source.find_method("from_config")[0] is not None
+        for param, kind in _non_plain_arguments(source, signature):
+            value = summary.keys.get(param.name)
+            if value is None:
+                continue
+            if _is_raw(value, param, self_name):
+                yield self.finding(
+                    source.position(get_config),
+                    f"{source.name}.get_config() returns '{param.name}' ({kind}) as the object itself: the "
+                    f".keras file cannot rebuild it and load fails with TypeError; {_HOW_TO_SERIALIZE[kind]}",
+                )
+            elif kind != ARRAY and _is_serialized(value) and not has_from_config and not _init_deserializes(source, param):
+                yield self.finding(
+                    source.position(get_config),
+                    f"{source.name}.get_config() serializes '{param.name}' but no from_config() or __init__ "
+                    f"deserializes it: __init__ receives a dict on load; add from_config() that deserializes it",
+                )
+
+
+def _is_raw(value: cst.BaseExpression, param: Parameter, self_name: str) -> bool:
+    if isinstance(value, cst.Name):
+        return value.value == param.name
+    return self_attribute(value, self_name) is not None
+
+
+def _is_serialized(value: cst.BaseExpression) -> bool:
+    if not isinstance(value, cst.Call):
+        return False
+    callee = cst_dotted(value.func) or ""
+    last = callee.rsplit(".", 1)[-1]
+    return "serialize" in last and "deserialize" not in last or last == "get_config"
+
+
+def _init_deserializes(source: ClassSource, param: Parameter) -> bool:
+    """`activations.get(fn)` or `deserialize(inner)` applied to the argument in __init__."""
+    init, _ = source.find_method("__init__")
+    if init is None:
+        return False
+    for call in calls_in(init.body):
+        last = (cst_dotted(call.func) or "").rsplit(".", 1)[-1]
+        if last == "get" or "deserialize" in last:
+            if any(isinstance(arg.value, cst.Name) and arg.value.value == param.name for arg in call.args):
+                return True
+    return False
+
+
+RULES = [NoUsableGetConfig(), GetConfigOmitsParameter(), GetConfigWithoutSuper(), InitRejectsBaseKeywords(), NestedObjectNotSerialized()]

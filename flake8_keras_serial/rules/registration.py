@@ -1,0 +1,119 @@
+"""KS105, KS107, KS108: can the loader find the class by the name in the file?
+
+A saved model records each custom class by its registered name
+(`package>Name`). `load_model` finds it only in the registry of the same
+Keras library, filled by `register_keras_serializable` when the defining
+module is imported (or by `custom_objects` at the load call).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..class_source import ClassSource
+from ..module_facts import Registration
+from .base import Finding, Rule
+
+# The decorator to suggest, spelled in the class's own library. Under Keras 3
+# `tf.keras.saving` does not exist, but `tf.keras.utils` has the same function.
+_DECORATOR_BY_LIBRARY = {
+    ("keras", 3): "@keras.saving.register_keras_serializable()",
+    ("keras", 2): "@keras.utils.register_keras_serializable()",
+    ("tf.keras", 3): "@tf.keras.utils.register_keras_serializable()",
+    ("tf.keras", 2): "@tf.keras.utils.register_keras_serializable()",
+    ("tf_keras", 2): "@tf_keras.saving.register_keras_serializable()",
+}
+
+# Keras 2's `.keras` loader imports the module recorded in the file for a
+# top-level model, loss or metric class, so those load unregistered there.
+_FOUND_BY_MODULE_IN_KERAS_2 = frozenset({"model", "loss", "metric"})
+
+
+def suggested_decorator(source: ClassSource) -> str:
+    return _DECORATOR_BY_LIBRARY[(source.keras_class.library, source.major)]
+
+
+def _matches_library(source: ClassSource, registration: Registration) -> bool:
+    return source.facts.target.major_for(registration.library) == source.major and not _missing_api(
+        source, registration
+    )
+
+
+def _missing_api(source: ClassSource, registration: Registration) -> bool:
+    """`tf.keras.saving.register_keras_serializable` under Keras 3: AttributeError at import."""
+    return (
+        registration.library == "tf.keras"
+        and source.facts.target.major_for("tf.keras") == 3
+        and registration.api.path.startswith("saving.")
+    )
+
+
+class NotRegistered(Rule):
+    code = "KS105"
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        keras_class = source.keras_class
+        if keras_class.registrations or keras_class.in_legacy_registry:
+            return  # a wrong-library registration is KS108's finding
+        if keras_class.has_children and not keras_class.instantiated:
+            return  # an abstract base: only its subclasses are saved
+        if source.major == 2 and keras_class.kind in _FOUND_BY_MODULE_IN_KERAS_2:
+            return
+        if source.major == 3:
+            error = f"TypeError: Could not locate class '{source.name}'"
+        else:
+            error = f"TypeError: 'str' object is not callable (.keras) or ValueError: Unknown {source.keras_class.kind}: '{source.name}' (.h5)"
+        yield self.finding(
+            source.class_position(),
+            f"{source.name} is not registered: load_model() without custom_objects cannot find it ({error}); "
+            f"decorate it with {suggested_decorator(source)}",
+        )
+
+
+class DuplicateRegisteredName(Rule):
+    code = "KS107"
+
+    def check_module(self, sources: list[ClassSource]) -> Iterator[Finding]:
+        first_by_key: dict[str, ClassSource] = {}
+        for source in sources:
+            for registration in source.keras_class.registrations:
+                key = registration.key(source.name)
+                if key is None:
+                    continue
+                first = first_by_key.setdefault(key, source)
+                if first is not source:
+                    yield self.finding(
+                        (registration.line, registration.col),
+                        f"{source.name} is registered as '{key}', the name {first.name} (line "
+                        f"{first.keras_class.node.lineno}) already has: loading silently builds the last one "
+                        f"registered; give it its own name= or package=",
+                    )
+
+
+class WrongRegistry(Rule):
+    code = "KS108"
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        target = source.facts.target
+        for registration in source.keras_class.registrations:
+            api = f"{_spelling(registration)}.{registration.api.path}"
+            if _missing_api(source, registration):
+                yield self.finding(
+                    (registration.line, registration.col),
+                    f"{api} does not exist under Keras 3 (tf.keras has no 'saving'): importing this file raises "
+                    f"AttributeError; use {suggested_decorator(source)}",
+                )
+            elif not _matches_library(source, registration):
+                registry = f"Keras {target.major_for(registration.library)}"
+                yield self.finding(
+                    (registration.line, registration.col),
+                    f"{source.name} is a Keras {source.major} class but {api} registers it in the {registry} "
+                    f"registry, which its loader never reads; use {suggested_decorator(source)}",
+                )
+
+
+def _spelling(registration: Registration) -> str:
+    return {"keras": "keras", "tf.keras": "tf.keras", "tf_keras": "tf_keras"}[registration.library]
+
+
+RULES = [NotRegistered(), DuplicateRegisteredName(), WrongRegistry()]

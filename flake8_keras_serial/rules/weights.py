@@ -1,0 +1,233 @@
+"""KS201-KS204: is the state of a layer where saving looks for it?
+
+Saving writes the variables Keras tracks and the config; it does not write
+untracked variables, Python attributes, or layers made on the fly in call().
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from ..class_source import ClassSource, calls_in, cst_dotted, self_attribute, walk
+from ..keras_names import is_keras_variable, is_layer_constructor, is_tf_variable, split_keras_name
+from .base import LAYERS_AND_MODELS, Finding, Rule
+
+_ADD_WEIGHT_METHODS = ("add_weight", "add_variable")
+
+
+def _variable_call(source: ClassSource, call: cst.Call, self_name: str) -> str | None:
+    """"self.add_weight", "tf.Variable" or "keras.Variable" if the call makes a weight."""
+    if self_attribute(call.func, self_name) in _ADD_WEIGHT_METHODS:
+        return f"{self_name}.{call.func.attr.value}"
+    dotted = cst_dotted(call.func)
+    qualified = source.facts.imports.qualify_dotted(dotted)
+    if is_tf_variable(qualified):
+        return "tf.Variable"
+    keras_name = split_keras_name(qualified)
+    if keras_name is not None and is_keras_variable(keras_name):
+        return "keras.Variable"
+    return None
+
+
+def _statements_with_calls(source: ClassSource, method: cst.FunctionDef):
+    for statement in source.statements(method):
+        yield statement, list(calls_in(statement))
+
+
+class WeightInInit(Rule):
+    code = "KS201"
+    kinds = LAYERS_AND_MODELS
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        init = source.methods.get("__init__")
+        if init is None:
+            return
+        self_name = source.method_self(init)
+        for statement, calls in _statements_with_calls(source, init):
+            made = next((found for call in calls if (found := _variable_call(source, call, self_name))), None)
+            if made:
+                yield self.finding(
+                    source.position(statement),
+                    f"{source.name} creates a weight with {made}() in __init__: it is made before the input "
+                    f"shape is known; create it in build(self, input_shape) (advice: it still saves and loads)",
+                )
+
+
+class RawTfVariable(Rule):
+    code = "KS202"
+    kinds = LAYERS_AND_MODELS
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        if source.major != 3:
+            return
+        for method in source.methods.values():
+            self_name = source.method_self(method)
+            for statement, calls in _statements_with_calls(source, method):
+                if not _stores_on_self(statement, self_name):
+                    continue
+                if any(_variable_call(source, call, self_name) == "tf.Variable" for call in calls):
+                    yield self.finding(
+                        source.position(statement),
+                        f"{source.name} keeps a raw tf.Variable: Keras 3 does not track it, so it is not saved "
+                        f"and is silently re-initialised on load; use self.add_weight(...) or keras.Variable",
+                    )
+
+
+def _stores_on_self(statement: cst.BaseSmallStatement, self_name: str) -> bool:
+    """`self.x = ...`, `self.x[i] = ...`, `self.xs.append(...)`."""
+    if isinstance(statement, cst.Assign):
+        targets = [target.target for target in statement.targets]
+    elif isinstance(statement, cst.AnnAssign | cst.AugAssign):
+        targets = [statement.target]
+    elif isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+        targets = [statement.value.func]
+    else:
+        return False
+    return any(_rooted_at(target, self_name) for target in targets)
+
+
+def _rooted_at(node: cst.CSTNode, name: str) -> bool:
+    while isinstance(node, cst.Attribute | cst.Subscript):
+        node = node.value
+    if isinstance(node, cst.Tuple | cst.List):
+        return any(_rooted_at(element.value, name) for element in node.elements)
+    return isinstance(node, cst.Name) and node.value == name
+
+
+# Methods that run again on load (or describe the config), so state they set is rebuilt.
+_REBUILT_BY_LOAD = frozenset(
+    {"__init__", "build", "get_config", "from_config", "build_from_config", "get_build_config",
+     "compute_output_shape", "compute_output_spec"}
+)
+_KERAS_MANAGED = frozenset({"built", "trainable", "supports_masking", "input_spec", "stateful", "name", "dtype"})
+_MUTATING_METHODS = frozenset(
+    {"append", "extend", "insert", "pop", "remove", "clear", "update", "add", "discard", "setdefault", "fill",
+     "sort", "reverse", "popitem"}
+)
+
+
+class PythonStateChanged(Rule):
+    code = "KS203"
+    kinds = LAYERS_AND_MODELS
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        init = source.methods.get("__init__")
+        get_config = source.methods.get("get_config")
+        if init is None:
+            return
+        plain = self._plain_attributes(source, init)
+        if get_config is not None:  # state written to the config is saved
+            plain -= {
+                found for node in walk(get_config) if (found := self_attribute(node, source.method_self(get_config)))
+            }
+        reported: set[str] = set()
+        for method_name, method in source.methods.items():
+            if method_name in _REBUILT_BY_LOAD:
+                continue
+            self_name = source.method_self(method)
+            for statement in source.statements(method):
+                attribute = _changed_attribute(statement, self_name, plain, reassign_counts=method_name != "call")
+                if attribute is None or attribute in reported:
+                    continue
+                reported.add(attribute)
+                yield self.finding(
+                    source.position(statement),
+                    f"{source.name}.{attribute} is a plain Python attribute set in __init__ and changed in "
+                    f"{method_name}(): it is not saved and comes back with its __init__ value after load; keep "
+                    f"it in a non-trainable weight (self.add_weight(trainable=False)) or in get_config()",
+                )
+
+    @staticmethod
+    def _plain_attributes(source: ClassSource, init: cst.FunctionDef) -> set[str]:
+        self_name = source.method_self(init)
+        plain = set()
+        for statement in source.statements(init):
+            if not isinstance(statement, cst.Assign) or not _is_plain_value(source, statement.value):
+                continue
+            for target in statement.targets:
+                attribute = self_attribute(target.target, self_name)
+                if attribute is not None and attribute not in _KERAS_MANAGED:
+                    plain.add(attribute)
+        return plain
+
+
+def _is_plain_value(source: ClassSource, value: cst.BaseExpression) -> bool:
+    """Literals, containers of literals, numpy arrays: values Keras neither tracks nor saves."""
+    if isinstance(value, cst.Integer | cst.Float | cst.SimpleString | cst.List | cst.Dict | cst.Set | cst.Tuple):
+        return True
+    if isinstance(value, cst.Name):
+        return value.value in ("True", "False", "None")
+    if isinstance(value, cst.UnaryOperation):
+        return _is_plain_value(source, value.expression)
+    if isinstance(value, cst.Call):
+        qualified = source.facts.imports.qualify_dotted(cst_dotted(value.func)) or ""
+        return qualified.startswith("numpy.")
+    return False
+
+
+def _changed_attribute(
+    statement: cst.BaseSmallStatement, self_name: str, plain: set[str], reassign_counts: bool
+) -> str | None:
+    if isinstance(statement, cst.AugAssign):
+        return _plain_root(statement.target, self_name, plain)
+    if isinstance(statement, cst.Assign):
+        for target in statement.targets:
+            node = target.target
+            if isinstance(node, cst.Subscript):
+                if (found := _plain_root(node, self_name, plain)) is not None:
+                    return found
+            elif reassign_counts and (found := self_attribute(node, self_name)) in plain:
+                return found
+    if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+        func = statement.value.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _MUTATING_METHODS:
+            return _plain_root(func.value, self_name, plain)
+    return None
+
+
+def _plain_root(node: cst.CSTNode, self_name: str, plain: set[str]) -> str | None:
+    """`counter` for `self.counter`, `self.counter[0]` when counter is plain state."""
+    while isinstance(node, cst.Subscript):
+        node = node.value
+    found = self_attribute(node, self_name)
+    return found if found in plain else None
+
+
+class CreatedInCall(Rule):
+    code = "KS204"
+    kinds = LAYERS_AND_MODELS
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        call_method = source.methods.get("call")
+        if call_method is None:
+            return
+        self_name = source.method_self(call_method)
+        for statement, calls in _statements_with_calls(source, call_method):
+            for call in calls:
+                made = _variable_call(source, call, self_name)
+                what = f"a weight with {made}()" if made else self._layer_made(source, call)
+                if what:
+                    yield self.finding(
+                        source.position(statement),
+                        f"{source.name}.call() creates {what}: it is made anew on every call, so its weights "
+                        f"are not tracked or saved; create it once in __init__ or build() and use it in call()",
+                    )
+                    break
+
+    @staticmethod
+    def _layer_made(source: ClassSource, call: cst.Call) -> str | None:
+        dotted = cst_dotted(call.func)
+        if dotted is None:
+            return None
+        local = source.facts.class_named(dotted)
+        if local is not None and local.kind in LAYERS_AND_MODELS:
+            return f"the layer {dotted}"
+        keras_name = split_keras_name(source.facts.imports.qualify_dotted(dotted))
+        if keras_name is not None and is_layer_constructor(keras_name):
+            return f"the layer {keras_name.last}"
+        return None
+
+
+RULES = [WeightInInit(), RawTfVariable(), PythonStateChanged(), CreatedInCall()]
