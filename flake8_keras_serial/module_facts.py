@@ -162,11 +162,12 @@ def collect_module_facts(tree: ast.Module, project_major: int) -> ModuleFacts:
     facts = ModuleFacts(imports, target, _find_keras_classes(class_nodes, imports), function_names)
     by_name = {keras_class.name: keras_class for keras_class in facts.classes}
     for keras_class in facts.classes:
-        keras_class.registrations = [
-            registration
-            for decorator in keras_class.node.decorator_list
-            if (registration := _registration(decorator, imports)) is not None
-        ]
+        for decorator in keras_class.node.decorator_list:
+            registration = _registration(decorator, imports)
+            if registration is not None:
+                # The `@` stands at the class's indentation, one column or more before the call.
+                registration.col = keras_class.node.col_offset
+                keras_class.registrations.append(registration)
     for statement in statements:
         _note_call_form_registration(statement, imports, by_name)
     for call in calls:

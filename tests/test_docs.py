@@ -1,0 +1,30 @@
+"""The README is the user's reference: its rule table and sample output must be true."""
+
+import re
+from pathlib import Path
+
+from conftest import run_flake8
+
+from flake8_keras_serial.codes import CODES
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def test_rule_table_lists_exactly_the_codes():
+    table_codes = re.findall(r"^\| (KS\d{3}) \|", README, flags=re.MULTILINE)
+    assert table_codes == list(CODES)
+
+
+def test_every_rule_has_a_fixture():
+    fixtures = {path.stem.split("_")[0] for path in (ROOT / "tests" / "fixtures").glob("KS*.py")}
+    assert fixtures == set(CODES) - {"KS000"}
+
+
+def test_sample_output_is_what_flake8_prints():
+    sample = README.split("The first command prints, among others:", 1)[1].split("```")[1].strip().splitlines()
+    result = run_flake8("--isolated", "--select=KS", "--keras-version=3", "examples/classic_model.py", cwd=ROOT)
+    printed = result.stdout.splitlines()
+    assert len(sample) == 3
+    for line in sample:
+        assert line in printed
