@@ -18,7 +18,7 @@ from typing import Iterator
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .module_facts import ARRAY, CALLABLE, LAYER, OBJECT, KerasClass, ModuleFacts, classify_dotted_value
+from .module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT, KerasClass, ModuleFacts, classify_dotted_value
 
 
 class ClassParseError(Exception):
@@ -197,15 +197,34 @@ class ClassSource:
                             stored_as.add(attribute)
         for call in calls_in(init.body):
             if isinstance(call.func, cst.Name) and call.func.value == parameter_name:
-                return CALLABLE
+                return CALLED
         if not stored_as:
             return None
         for method in owner.methods.values():
             method_self = self.method_self(method)
             for call in calls_in(method.body):
                 if self_attribute(call.func, method_self) in stored_as:
-                    return CALLABLE
+                    return CALLED
         return None
+
+    def passes_varargs(self, signature: Signature) -> bool:
+        """Whether `*args` can carry values: used in __init__ other than passed
+        on to super().__init__ (keyword-only in Keras), or given extra
+        positional arguments at a call in this file."""
+        init, _ = self.find_method("__init__")
+        name = signature.var_positional
+        if init is None or name is None:
+            return False
+        forwarded = sum(
+            1
+            for call in calls_in(init.body)
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "__init__"
+            for argument in call.args
+            if argument.star == "*" and isinstance(argument.value, cst.Name) and argument.value.value == name
+        )
+        used = sum(1 for node in walk(init.body) if isinstance(node, cst.Name) and node.value == name)
+        named_positional = sum(1 for param in signature.parameters if param.position is not None)
+        return used > forwarded or self.keras_class.most_positional_arguments > named_positional
 
 
 def _cst_value_shape(node: cst.BaseExpression) -> tuple[str, str | None]:

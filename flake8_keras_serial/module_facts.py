@@ -27,6 +27,7 @@ from .versions import KerasTarget
 # What a constructor argument value is, when we can tell from the source.
 LAYER = "a layer"
 CALLABLE = "a function"
+CALLED = "a layer or function (it is called)"
 ARRAY = "an array"
 OBJECT = "a Keras object"
 
@@ -64,6 +65,7 @@ class KerasClass:
     # Evidence about constructor arguments from `Cls(...)` calls in the file:
     # position (int) or keyword (str) -> LAYER / CALLABLE / ARRAY / OBJECT.
     argument_evidence: dict[int | str, str] = field(default_factory=dict)
+    most_positional_arguments: int = 0  # the most positional arguments any such call passes
 
     @property
     def name(self) -> str:
@@ -265,6 +267,7 @@ def _is_custom_objects_call(node: ast.AST, imports: ImportMap) -> bool:
 
 def _note_instantiation(keras_class: KerasClass, call: ast.Call, facts: ModuleFacts) -> None:
     keras_class.instantiated = True
+    keras_class.most_positional_arguments = max(keras_class.most_positional_arguments, len(call.args))
     for position, argument in enumerate(call.args):
         if isinstance(argument, ast.Starred):
             break

@@ -16,9 +16,9 @@ from typing import Iterator
 
 import libcst as cst
 
-from ..class_source import ClassSource, Parameter, Signature, calls_in, cst_dotted, self_attribute
+from ..class_source import ClassSource, Parameter, Signature, calls_in, cst_dotted, self_attribute, walk
 from ..config_method import summarize_get_config
-from ..module_facts import ARRAY, CALLABLE, LAYER, OBJECT
+from ..module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT
 from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, Rule, quoted
 
 _HOW_TO_SERIALIZE = {
@@ -28,6 +28,7 @@ _HOW_TO_SERIALIZE = {
     OBJECT: "serialize it with keras.saving.serialize_keras_object() and rebuild it in from_config() with "
     "keras.saving.deserialize_keras_object()",
 }
+_HOW_TO_SERIALIZE[CALLED] = _HOW_TO_SERIALIZE[OBJECT]
 
 
 # Keras 3's auto-config drops `name` when __init__ has no **kwargs, but keeps
@@ -65,8 +66,9 @@ class NoUsableGetConfig(Rule):
         if not keras_class.generic or signature is None or _has_get_config(source):
             return
         name = source.name
-        if signature.var_positional or any(param.positional_only for param in signature.parameters):
-            what = f"*{signature.var_positional}" if signature.var_positional else "positional-only parameters"
+        varargs = source.passes_varargs(signature)
+        if varargs or any(param.positional_only for param in signature.parameters):
+            what = f"*{signature.var_positional}" if varargs else "positional-only parameters"
             if source.major == 3:
                 effect = "model.save() raises NotImplementedError"
             else:
@@ -253,8 +255,9 @@ def _init_deserializes(source: ClassSource, param: Parameter) -> bool:
     for call in calls_in(init.body):
         last = (cst_dotted(call.func) or "").rsplit(".", 1)[-1]
         if last == "get" or "deserialize" in last:
-            if any(isinstance(arg.value, cst.Name) and arg.value.value == param.name for arg in call.args):
-                return True
+            for argument in call.args:
+                if any(isinstance(node, cst.Name) and node.value == param.name for node in walk(argument.value)):
+                    return True
     return False
 
 
