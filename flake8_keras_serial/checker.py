@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from .class_source import ClassParseError, ClassSource, parse_class
+from .class_source import ClassSource
 from .module_facts import collect_module_facts, mentions_keras
 from .rules import ALL_RULES, Finding
 
@@ -35,27 +35,12 @@ def check_lines(lines: list[str], project_major: int, tree: ast.Module | None = 
 
 def _check_tree(lines: list[str], tree: ast.Module, project_major: int) -> list[Finding]:
     facts = collect_module_facts(tree, project_major)
-    findings: list[Finding] = []
-    sources: list[ClassSource] = []
-    by_class: dict[int, ClassSource] = {}
-    for keras_class in facts.classes:
-        try:
-            source = parse_class(lines, keras_class, facts)
-        except ClassParseError as error:
-            findings.append(
-                Finding(
-                    keras_class.node.lineno,
-                    keras_class.node.col_offset,
-                    "KS000",
-                    f"libcst could not parse class {keras_class.name} ({error}); its save/load rules were not checked",
-                )
-            )
-            continue
-        sources.append(source)
-        by_class[id(keras_class)] = source
+    by_class = {id(keras_class): ClassSource(keras_class, facts) for keras_class in facts.classes}
+    sources = list(by_class.values())
     for source in sources:
         parent = source.keras_class.parent
         source.parent = by_class.get(id(parent)) if parent is not None else None
+    findings: list[Finding] = []
     for rule in ALL_RULES:
         findings.extend(rule.check_module(sources))
     return findings

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # code -> one line: when it fires. The README table says the same.
 CODES: dict[str, str] = {
-    "KS000": "the plugin could not analyse a class or file (libcst parse failure or internal error); nothing was checked there",
+    "KS000": "the plugin failed on this file (an internal error, please report it); nothing was checked there",
     "KS101": "no get_config() and Keras cannot auto-configure the class",
     "KS102": "get_config() omits a constructor parameter",
     "KS103": "get_config() is not built on super().get_config()",

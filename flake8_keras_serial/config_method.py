@@ -1,8 +1,8 @@
-"""What an explicit `get_config` returns, read from its libcst tree.
+"""What an explicit `get_config` returns, read from its `ast`.
 
 We only claim a key is missing when we understood every way the method
 builds its dict: literal dicts, `super().get_config()`, `config.update(...)`,
-`config["key"] = ...`, `{**base, ...}` and the classic
+`config["key"] = ...`, `{**base, ...}`, `base | {...}` and the classic
 `dict(list(base.items()) + list(config.items()))`. Anything else (loops,
 helpers, `self.__dict__`...) makes the summary incomplete, and rules that
 need completeness stay silent.
@@ -12,43 +12,41 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-import libcst as cst
-
-from .class_source import calls_in, cst_dotted
+from .class_source import FunctionNode, calls_in
+from .keras_names import dotted_name
 
 
 @dataclass
 class ConfigSummary:
     calls_super: bool
     complete: bool = True
-    keys: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    keys: dict[str, ast.expr] = field(default_factory=dict)
+    returns: bool = False  # a `return` with a value was seen
 
 
-def summarize_get_config(function: cst.FunctionDef) -> ConfigSummary:
-    reader = _ConfigReader(calls_super=any(_is_super_get_config(call) for call in calls_in(function.body)))
+@lru_cache(maxsize=256)
+def summarize_get_config(function: FunctionNode) -> ConfigSummary:
+    reader = _ConfigReader(calls_super=any(_is_super_get_config(call) for call in calls_in(function)))
     reader.read_block(function.body)
     return reader.summary
 
 
-def _is_super_get_config(call: cst.Call) -> bool:
+def _is_super_get_config(call: ast.Call) -> bool:
     """`super().get_config()`, `super(Cls, self).get_config()` or `Base.get_config(self)`."""
     func = call.func
-    if not (isinstance(func, cst.Attribute) and func.attr.value == "get_config"):
+    if not (isinstance(func, ast.Attribute) and func.attr == "get_config"):
         return False
     receiver = func.value
-    if isinstance(receiver, cst.Call):
-        return cst_dotted(receiver.func) == "super"
-    return isinstance(receiver, cst.Name | cst.Attribute) and bool(call.args)
+    if isinstance(receiver, ast.Call):
+        return dotted_name(receiver.func) == "super"
+    return isinstance(receiver, ast.Name | ast.Attribute) and bool(call.args)
 
 
-def _string_key(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = ast.literal_eval(node.value)
-        except (ValueError, SyntaxError):
-            return None
-        return value if isinstance(value, str) else None
+def _string_key(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
     return None
 
 
@@ -60,117 +58,102 @@ class _ConfigReader:
     def give_up(self) -> None:
         self.summary.complete = False
 
-    def read_block(self, block: cst.BaseSuite) -> None:
-        if isinstance(block, cst.SimpleStatementSuite):
-            for statement in block.body:
-                self.read_small(statement)
-            return
-        for statement in block.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    self.read_small(small)
-            elif isinstance(statement, cst.If):
+    def read_block(self, statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            if isinstance(statement, ast.If):
                 self.read_block(statement.body)
-                if statement.orelse is not None:
-                    orelse = statement.orelse
-                    if isinstance(orelse, cst.If):
-                        self.read_block(cst.IndentedBlock(body=[orelse]))
-                    else:
-                        self.read_block(orelse.body)
-            elif isinstance(statement, cst.Try):
+                self.read_block(statement.orelse)
+            elif isinstance(statement, ast.Try):
                 self.read_block(statement.body)
                 for handler in statement.handlers:
                     self.read_block(handler.body)
-                for extra in (statement.orelse, statement.finalbody):
-                    if extra is not None:
-                        self.read_block(extra.body)
-            else:  # loops, with, nested functions: too dynamic to read
-                self.give_up()
+                self.read_block(statement.orelse)
+                self.read_block(statement.finalbody)
+            elif isinstance(statement, ast.Assign):
+                for target in statement.targets:
+                    self.read_assignment(target, statement.value)
+            elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+                self.read_assignment(statement.target, statement.value)
+            elif isinstance(statement, ast.AugAssign):
+                if isinstance(statement.target, ast.Name) and statement.target.id in self.config_names:
+                    self.read_dict_expression(statement.value)
+            elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                self.read_update(statement.value)
+            elif isinstance(statement, ast.Return):
+                self.summary.returns = self.summary.returns or statement.value is not None
+                if statement.value is None or not self.read_dict_expression(statement.value):
+                    self.give_up()
+            elif isinstance(statement, (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Match)):
+                self.give_up()  # too dynamic to read
 
-    def read_small(self, statement: cst.BaseSmallStatement) -> None:
-        if isinstance(statement, cst.Assign):
-            for target in statement.targets:
-                self.read_assignment(target.target, statement.value)
-        elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
-            self.read_assignment(statement.target, statement.value)
-        elif isinstance(statement, cst.AugAssign):
-            if isinstance(statement.target, cst.Name) and statement.target.value in self.config_names:
-                self.read_dict_expression(statement.value)
-        elif isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
-            self.read_update(statement.value)
-        elif isinstance(statement, cst.Return):
-            if statement.value is None or not self.read_dict_expression(statement.value):
-                self.give_up()
-
-    def read_assignment(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
+    def read_assignment(self, target: ast.expr, value: ast.expr) -> None:
+        if isinstance(target, ast.Name):
             if self.read_dict_expression(value):
-                self.config_names.add(target.value)
+                self.config_names.add(target.id)
             else:
-                self.config_names.discard(target.value)
-        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
-            elements = target.slice
-            key = None
-            if len(elements) == 1 and isinstance(elements[0].slice, cst.Index):
-                key = _string_key(elements[0].slice.value)
+                self.config_names.discard(target.id)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            key = _string_key(target.slice)
             if key is None:
                 self.give_up()
             else:
                 self.summary.keys[key] = value
 
-    def read_update(self, call: cst.Call) -> None:
+    def read_update(self, call: ast.Call) -> None:
         func = call.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value == "update"):
+        if not (isinstance(func, ast.Attribute) and func.attr == "update"):
             return
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                if not self.read_dict_expression(keyword.value):
+                    self.give_up()
+            else:
+                self.summary.keys[keyword.arg] = keyword.value
         for argument in call.args:
-            if argument.keyword is not None:
-                self.summary.keys[argument.keyword.value] = argument.value
-            elif not self.read_dict_expression(argument.value):
+            if not self.read_dict_expression(argument):
                 self.give_up()
 
-    def read_dict_expression(self, node: cst.BaseExpression) -> bool:
+    def read_dict_expression(self, node: ast.expr) -> bool:
         """Record the keys of a dict-building expression; False if not one we understand."""
-        if isinstance(node, cst.Dict):
-            for element in node.elements:
-                if isinstance(element, cst.StarredDictElement):
-                    if not self.read_dict_expression(element.value):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                if key is None:  # {**other}
+                    if not self.read_dict_expression(value):
                         self.give_up()
-                    continue
-                key = _string_key(element.key)
-                if key is None:
+                elif (name := _string_key(key)) is None:
                     self.give_up()
                 else:
-                    self.summary.keys[key] = element.value
+                    self.summary.keys[name] = value
             return True
-        if isinstance(node, cst.Name):
-            return node.value in self.config_names
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Name):
+            return node.id in self.config_names
+        if isinstance(node, ast.Call):
             if _is_super_get_config(node):
                 return True
-            callee = cst_dotted(node.func)
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "copy":
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and not node.args:
                 return self.read_dict_expression(node.func.value)
-            if callee == "dict":
+            if dotted_name(node.func) == "dict":
                 return self._read_dict_call(node)
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             return self.read_dict_expression(node.left) and self.read_dict_expression(node.right)
         return False
 
-    def _read_dict_call(self, call: cst.Call) -> bool:
+    def _read_dict_call(self, call: ast.Call) -> bool:
         """`dict(a=1)`, `dict(base)`, `dict(list(base.items()) + list(cfg.items()))`."""
-        for argument in call.args:
-            if argument.keyword is not None:
-                self.summary.keys[argument.keyword.value] = argument.value
-            elif not self._read_items_expression(argument.value):
-                return False
-        return True
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                if not self.read_dict_expression(keyword.value):
+                    return False
+            else:
+                self.summary.keys[keyword.arg] = keyword.value
+        return all(self._read_items_expression(argument) for argument in call.args)
 
-    def _read_items_expression(self, node: cst.BaseExpression) -> bool:
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+    def _read_items_expression(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self._read_items_expression(node.left) and self._read_items_expression(node.right)
-        if isinstance(node, cst.Call):
-            if cst_dotted(node.func) in ("list", "dict", "tuple") and len(node.args) == 1:
-                return self._read_items_expression(node.args[0].value)
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "items" and not node.args:
+        if isinstance(node, ast.Call):
+            if dotted_name(node.func) in ("list", "dict", "tuple") and len(node.args) == 1 and not node.keywords:
+                return self._read_items_expression(node.args[0])
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "items" and not node.args:
                 return self.read_dict_expression(node.func.value)
         return self.read_dict_expression(node)

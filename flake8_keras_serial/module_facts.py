@@ -1,8 +1,7 @@
 """What the free `ast` tree tells us about a module, in one walk.
 
 flake8 parses every file with `ast` anyway and hands plugins the tree, so
-finding the Keras classes here costs almost nothing. Only the classes found
-here are later given to libcst (see `class_source.py`).
+finding the Keras classes here costs almost nothing.
 """
 
 from __future__ import annotations
@@ -98,9 +97,7 @@ class ModuleFacts:
 
 
 def classify_dotted_value(facts: ModuleFacts, shape: str, dotted: str | None) -> str | None:
-    """Shared by the ast side (call sites) and the libcst side (defaults).
-
-    shape is "lambda", "call" (dotted = the callee), "reference" (dotted =
+    """shape is "lambda", "call" (dotted = the callee), "reference" (dotted =
     the name or attribute used as a value) or "other".
     """
     if shape == "lambda":

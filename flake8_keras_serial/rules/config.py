@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import libcst as cst
+import ast
 
-from ..class_source import ClassSource, Parameter, Signature, calls_in, cst_dotted, self_attribute, walk
+from ..class_source import ClassSource, Parameter, Signature, calls_in, method_self, names_in, self_attribute
+from ..keras_names import dotted_name
 from ..config_method import summarize_get_config
 from ..module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT
 from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, Rule, quoted
@@ -62,7 +63,7 @@ class NoUsableGetConfig(Rule):
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         keras_class = source.keras_class
-        signature = source.init_signature()
+        signature = source.init_signature
         if not keras_class.generic or signature is None or _has_get_config(source):
             return
         name = source.name
@@ -107,7 +108,7 @@ class GetConfigOmitsParameter(Rule):
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         get_config = source.methods.get("get_config")
-        signature = source.init_signature()
+        signature = source.init_signature
         if get_config is None or signature is None or source.find_method("from_config")[0] is not None:
             return
         summary = summarize_get_config(get_config)
@@ -122,7 +123,7 @@ class GetConfigOmitsParameter(Rule):
             else:
                 effect = f"it silently reloads with the default value of '{param.name}'"
             yield self.finding(
-                source.position(get_config),
+                _def_position(get_config),
                 f"{source.name}.get_config() omits constructor parameter '{param.name}': {effect}; "
                 f"add \"{param.name}\": self.{param.name} to the config",
             )
@@ -134,12 +135,12 @@ def _forwarded_to_super(source: ClassSource) -> set[str]:
     forwarded: set[str] = set()
     if init is None:
         return forwarded
-    for call in calls_in(init.body):
+    for call in calls_in(init):
         func = call.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "__init__":
-            for argument in call.args:
-                if isinstance(argument.value, cst.Name):
-                    forwarded.add(argument.value.value)
+        if isinstance(func, ast.Attribute) and func.attr == "__init__":
+            for value in [*call.args, *(keyword.value for keyword in call.keywords)]:
+                if isinstance(value, ast.Name):
+                    forwarded.add(value.id)
     return forwarded
 
 
@@ -157,7 +158,7 @@ class GetConfigWithoutSuper(Rule):
         if summary.calls_super or not summary.complete:
             return
         yield self.finding(
-            source.position(get_config),
+            _def_position(get_config),
             f"{source.name}.get_config() does not start from super().get_config(): the name, dtype and "
             f"trainable flag are not saved and reload as defaults; start with config = super().get_config()",
         )
@@ -193,7 +194,7 @@ class InitRejectsBaseKeywords(Rule):
         if not missing:
             return
         yield self.finding(
-            source.position(init),
+            _def_position(init),
             f"{source.name}.__init__ has no **kwargs but {why} {quoted(missing)}: load fails{versions} with "
             f"TypeError: unexpected keyword argument '{missing[0]}'; add **kwargs and pass it to "
             f"super().__init__(**kwargs)",
@@ -209,11 +210,11 @@ class NestedObjectNotSerialized(Rule):
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         get_config = source.methods.get("get_config")
-        signature = source.init_signature()
+        signature = source.init_signature
         if get_config is None or signature is None:
             return
         summary = summarize_get_config(get_config)
-        self_name = source.method_self(get_config)
+        self_name = method_self(get_config)
         has_from_config = source.find_method("from_config")[0] is not None
         for param, kind in _non_plain_arguments(source, signature):
             value = summary.keys.get(param.name)
@@ -221,28 +222,28 @@ class NestedObjectNotSerialized(Rule):
                 continue
             if _is_raw(value, param, self_name):
                 yield self.finding(
-                    source.position(get_config),
+                    _def_position(get_config),
                     f"{source.name}.get_config() returns '{param.name}' ({kind}) as the object itself: the "
                     f".keras file cannot rebuild it and load fails with TypeError; {_HOW_TO_SERIALIZE[kind]}",
                 )
             elif kind != ARRAY and _is_serialized(value) and not has_from_config and not _init_deserializes(source, param):
                 yield self.finding(
-                    source.position(get_config),
+                    _def_position(get_config),
                     f"{source.name}.get_config() serializes '{param.name}' but no from_config() or __init__ "
                     f"deserializes it: __init__ receives a dict on load; add from_config() that deserializes it",
                 )
 
 
-def _is_raw(value: cst.BaseExpression, param: Parameter, self_name: str) -> bool:
-    if isinstance(value, cst.Name):
-        return value.value == param.name
+def _is_raw(value: ast.expr, param: Parameter, self_name: str) -> bool:
+    if isinstance(value, ast.Name):
+        return value.id == param.name
     return self_attribute(value, self_name) is not None
 
 
-def _is_serialized(value: cst.BaseExpression) -> bool:
-    if not isinstance(value, cst.Call):
+def _is_serialized(value: ast.expr) -> bool:
+    if not isinstance(value, ast.Call):
         return False
-    callee = cst_dotted(value.func) or ""
+    callee = dotted_name(value.func) or ""
     last = callee.rsplit(".", 1)[-1]
     return "serialize" in last and "deserialize" not in last or last == "get_config"
 
@@ -252,13 +253,17 @@ def _init_deserializes(source: ClassSource, param: Parameter) -> bool:
     init, _ = source.find_method("__init__")
     if init is None:
         return False
-    for call in calls_in(init.body):
-        last = (cst_dotted(call.func) or "").rsplit(".", 1)[-1]
+    for call in calls_in(init):
+        last = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
         if last == "get" or "deserialize" in last:
-            for argument in call.args:
-                if any(isinstance(node, cst.Name) and node.value == param.name for node in walk(argument.value)):
-                    return True
+            if any(param.name in names_in(argument) for argument in call.args):
+                return True
     return False
 
 
 RULES = [NoUsableGetConfig(), GetConfigOmitsParameter(), GetConfigWithoutSuper(), InitRejectsBaseKeywords(), NestedObjectNotSerialized()]
+
+
+def _def_position(function) -> tuple[int, int]:
+    """The `def` line: after any decorators, as flake8 users expect."""
+    return function.lineno, function.col_offset

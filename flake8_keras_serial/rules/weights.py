@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import libcst as cst
+import ast
 
-from ..class_source import ClassSource, calls_in, cst_dotted, self_attribute, walk
-from ..keras_names import is_keras_variable, is_layer_constructor, is_tf_variable, split_keras_name
+from ..class_source import ClassSource, FunctionNode, calls_in, method_self, self_attribute
+from ..keras_names import dotted_name, is_keras_variable, is_layer_constructor, is_tf_variable, split_keras_name
 from .base import LAYERS_AND_MODELS, Finding, Rule
 
 _ADD_WEIGHT_METHODS = ("add_weight", "add_variable")
 
 
-def _variable_call(source: ClassSource, call: cst.Call, self_name: str) -> str | None:
+def _variable_call(source: ClassSource, call: ast.Call, self_name: str) -> str | None:
     """"self.add_weight", "tf.Variable" or "keras.Variable" if the call makes a weight."""
-    if self_attribute(call.func, self_name) in _ADD_WEIGHT_METHODS:
-        return f"{self_name}.{call.func.attr.value}"
-    dotted = cst_dotted(call.func)
+    if (method := self_attribute(call.func, self_name)) in _ADD_WEIGHT_METHODS:
+        return f"{self_name}.{method}"
+    dotted = dotted_name(call.func)
     qualified = source.facts.imports.qualify_dotted(dotted)
     if is_tf_variable(qualified):
         return "tf.Variable"
@@ -31,7 +31,7 @@ def _variable_call(source: ClassSource, call: cst.Call, self_name: str) -> str |
     return None
 
 
-def _statements_with_calls(source: ClassSource, method: cst.FunctionDef):
+def _statements_with_calls(source: ClassSource, method: FunctionNode):
     for statement in source.statements(method):
         yield statement, list(calls_in(statement))
 
@@ -44,12 +44,12 @@ class WeightInInit(Rule):
         init = source.methods.get("__init__")
         if init is None:
             return
-        self_name = source.method_self(init)
+        self_name = method_self(init)
         for statement, calls in _statements_with_calls(source, init):
             made = next((found for call in calls if (found := _variable_call(source, call, self_name))), None)
             if made:
                 yield self.finding(
-                    source.position(statement),
+                    _statement_position(statement),
                     f"{source.name} creates a weight with {made}() in __init__: it is made before the input "
                     f"shape is known; create it in build(self, input_shape) (advice: it still saves and loads)",
                 )
@@ -63,37 +63,37 @@ class RawTfVariable(Rule):
         if source.major != 3:
             return
         for method in source.methods.values():
-            self_name = source.method_self(method)
+            self_name = method_self(method)
             for statement, calls in _statements_with_calls(source, method):
                 if not _stores_on_self(statement, self_name):
                     continue
                 if any(_variable_call(source, call, self_name) == "tf.Variable" for call in calls):
                     yield self.finding(
-                        source.position(statement),
+                        _statement_position(statement),
                         f"{source.name} keeps a raw tf.Variable: Keras 3 does not track it, so it is not saved "
                         f"and is silently re-initialised on load; use self.add_weight(...) or keras.Variable",
                     )
 
 
-def _stores_on_self(statement: cst.BaseSmallStatement, self_name: str) -> bool:
+def _stores_on_self(statement: ast.stmt, self_name: str) -> bool:
     """`self.x = ...`, `self.x[i] = ...`, `self.xs.append(...)`."""
-    if isinstance(statement, cst.Assign):
-        targets = [target.target for target in statement.targets]
-    elif isinstance(statement, cst.AnnAssign | cst.AugAssign):
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
         targets = [statement.target]
-    elif isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+    elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
         targets = [statement.value.func]
     else:
         return False
     return any(_rooted_at(target, self_name) for target in targets)
 
 
-def _rooted_at(node: cst.CSTNode, name: str) -> bool:
-    while isinstance(node, cst.Attribute | cst.Subscript):
+def _rooted_at(node: ast.expr, name: str) -> bool:
+    while isinstance(node, ast.Attribute | ast.Subscript):
         node = node.value
-    if isinstance(node, cst.Tuple | cst.List):
-        return any(_rooted_at(element.value, name) for element in node.elements)
-    return isinstance(node, cst.Name) and node.value == name
+    if isinstance(node, ast.Tuple | ast.List):
+        return any(_rooted_at(element, name) for element in node.elts)
+    return isinstance(node, ast.Name) and node.id == name
 
 
 # Methods that run again on load (or describe the config), so state they set is rebuilt.
@@ -119,77 +119,71 @@ class PythonStateChanged(Rule):
             return
         plain = self._plain_attributes(source, init)
         if get_config is not None:  # state written to the config is saved
-            plain -= {
-                found for node in walk(get_config) if (found := self_attribute(node, source.method_self(get_config)))
-            }
+            config_self = method_self(get_config)
+            plain -= {found for node in ast.walk(get_config) if (found := self_attribute(node, config_self))}
         reported: set[str] = set()
         for method_name, method in source.methods.items():
             if method_name in _REBUILT_BY_LOAD:
                 continue
-            self_name = source.method_self(method)
+            self_name = method_self(method)
             for statement in source.statements(method):
                 attribute = _changed_attribute(statement, self_name, plain, reassign_counts=method_name != "call")
                 if attribute is None or attribute in reported:
                     continue
                 reported.add(attribute)
                 yield self.finding(
-                    source.position(statement),
+                    _statement_position(statement),
                     f"{source.name}.{attribute} is a plain Python attribute set in __init__ and changed in "
                     f"{method_name}(): it is not saved and comes back with its __init__ value after load; keep "
                     f"it in a non-trainable weight (self.add_weight(trainable=False)) or in get_config()",
                 )
 
     @staticmethod
-    def _plain_attributes(source: ClassSource, init: cst.FunctionDef) -> set[str]:
-        self_name = source.method_self(init)
+    def _plain_attributes(source: ClassSource, init: FunctionNode) -> set[str]:
+        self_name = method_self(init)
         plain = set()
         for statement in source.statements(init):
-            if not isinstance(statement, cst.Assign) or not _is_plain_value(source, statement.value):
+            if not isinstance(statement, ast.Assign) or not _is_plain_value(source, statement.value):
                 continue
             for target in statement.targets:
-                attribute = self_attribute(target.target, self_name)
+                attribute = self_attribute(target, self_name)
                 if attribute is not None and attribute not in _KERAS_MANAGED:
                     plain.add(attribute)
         return plain
 
 
-def _is_plain_value(source: ClassSource, value: cst.BaseExpression) -> bool:
+def _is_plain_value(source: ClassSource, value: ast.expr) -> bool:
     """Literals, containers of literals, numpy arrays: values Keras neither tracks nor saves."""
-    if isinstance(value, cst.Integer | cst.Float | cst.SimpleString | cst.List | cst.Dict | cst.Set | cst.Tuple):
+    if isinstance(value, ast.Constant | ast.List | ast.Dict | ast.Set | ast.Tuple):
         return True
-    if isinstance(value, cst.Name):
-        return value.value in ("True", "False", "None")
-    if isinstance(value, cst.UnaryOperation):
-        return _is_plain_value(source, value.expression)
-    if isinstance(value, cst.Call):
-        qualified = source.facts.imports.qualify_dotted(cst_dotted(value.func)) or ""
+    if isinstance(value, ast.UnaryOp):
+        return _is_plain_value(source, value.operand)
+    if isinstance(value, ast.Call):
+        qualified = source.facts.imports.qualify(value.func) or ""
         return qualified.startswith("numpy.")
     return False
 
 
-def _changed_attribute(
-    statement: cst.BaseSmallStatement, self_name: str, plain: set[str], reassign_counts: bool
-) -> str | None:
-    if isinstance(statement, cst.AugAssign):
+def _changed_attribute(statement: ast.stmt, self_name: str, plain: set[str], reassign_counts: bool) -> str | None:
+    if isinstance(statement, ast.AugAssign):
         return _plain_root(statement.target, self_name, plain)
-    if isinstance(statement, cst.Assign):
-        for target in statement.targets:
-            node = target.target
-            if isinstance(node, cst.Subscript):
+    if isinstance(statement, ast.Assign):
+        for node in statement.targets:
+            if isinstance(node, ast.Subscript):
                 if (found := _plain_root(node, self_name, plain)) is not None:
                     return found
             elif reassign_counts and (found := self_attribute(node, self_name)) in plain:
                 return found
-    if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
         func = statement.value.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _MUTATING_METHODS:
+        if isinstance(func, ast.Attribute) and func.attr in _MUTATING_METHODS:
             return _plain_root(func.value, self_name, plain)
     return None
 
 
-def _plain_root(node: cst.CSTNode, self_name: str, plain: set[str]) -> str | None:
+def _plain_root(node: ast.expr, self_name: str, plain: set[str]) -> str | None:
     """`counter` for `self.counter`, `self.counter[0]` when counter is plain state."""
-    while isinstance(node, cst.Subscript):
+    while isinstance(node, ast.Subscript):
         node = node.value
     found = self_attribute(node, self_name)
     return found if found in plain else None
@@ -203,22 +197,22 @@ class CreatedInCall(Rule):
         call_method = source.methods.get("call")
         if call_method is None:
             return
-        self_name = source.method_self(call_method)
+        self_name = method_self(call_method)
         for statement, calls in _statements_with_calls(source, call_method):
             for call in calls:
                 made = _variable_call(source, call, self_name)
                 what = f"a weight with {made}()" if made else self._layer_made(source, call)
                 if what:
                     yield self.finding(
-                        source.position(statement),
+                        _statement_position(statement),
                         f"{source.name}.call() creates {what}: it is made anew on every call, so its weights "
                         f"are not tracked or saved; create it once in __init__ or build() and use it in call()",
                     )
                     break
 
     @staticmethod
-    def _layer_made(source: ClassSource, call: cst.Call) -> str | None:
-        dotted = cst_dotted(call.func)
+    def _layer_made(source: ClassSource, call: ast.Call) -> str | None:
+        dotted = dotted_name(call.func)
         if dotted is None:
             return None
         local = source.facts.class_named(dotted)
@@ -231,3 +225,7 @@ class CreatedInCall(Rule):
 
 
 RULES = [WeightInInit(), RawTfVariable(), PythonStateChanged(), CreatedInCall()]
+
+
+def _statement_position(statement: ast.stmt) -> tuple[int, int]:
+    return statement.lineno, statement.col_offset
