@@ -12,6 +12,7 @@ import ast
 from .class_source import ClassSource
 from .module_facts import collect_module_facts, mentions_keras
 from .rules import ALL_RULES, Finding
+from .rules.base import ModuleContext
 
 
 def check_lines(lines: list[str], project_major: int, tree: ast.Module | None = None) -> list[Finding]:
@@ -40,9 +41,10 @@ def _check_tree(lines: list[str], tree: ast.Module, project_major: int) -> list[
     for source in sources:
         parent = source.keras_class.parent
         source.parent = by_class.get(id(parent)) if parent is not None else None
+    module = ModuleContext(facts, sources)
     findings: list[Finding] = []
     for rule in ALL_RULES:
-        findings.extend(rule.check_module(sources))
+        findings.extend(rule.check_module(module))
     return findings
 
 

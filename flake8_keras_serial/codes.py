@@ -20,4 +20,12 @@ CODES: dict[str, str] = {
     "KS202": "raw tf.Variable held by a Keras 3 layer or model",
     "KS203": "plain Python attribute set in __init__ and changed later: lost on reload",
     "KS204": "layer or weight created inside call()",
+    "KS301": "load_model() without the custom_objects (or import) the loaded model needs",
+    "KS302": "subclassed model saved to HDF5 (.h5 / save_format='h5')",
+    "KS303": "save(..., custom_objects=...): not an argument of save",
+    "KS304": "safe_mode=False or enable_unsafe_deserialization(): the file can run arbitrary code",
+    "KS305": "Lambda over a lambda or an unregistered function in a saved model",
+    "KS306": "unregistered custom loss or metric given to compile() of a saved model",
+    "KS307": "Keras 3 path rule broken (extension, save_format, SavedModel folder, ModelCheckpoint)",
+    "KS308": "load_weights() into a subclassed model not built or called yet",
 }

@@ -59,17 +59,8 @@ class _ConfigReader:
         self.summary.complete = False
 
     def read_block(self, statements: list[ast.stmt]) -> None:
-        for statement in statements:
-            if isinstance(statement, ast.If):
-                self.read_block(statement.body)
-                self.read_block(statement.orelse)
-            elif isinstance(statement, ast.Try):
-                self.read_block(statement.body)
-                for handler in statement.handlers:
-                    self.read_block(handler.body)
-                self.read_block(statement.orelse)
-                self.read_block(statement.finalbody)
-            elif isinstance(statement, ast.Assign):
+        for statement in _linear_statements(statements):
+            if isinstance(statement, ast.Assign):
                 for target in statement.targets:
                     self.read_assignment(target, statement.value)
             elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
@@ -134,8 +125,8 @@ class _ConfigReader:
                 return self.read_dict_expression(node.func.value)
             if dotted_name(node.func) == "dict":
                 return self._read_dict_call(node)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            return self.read_dict_expression(node.left) and self.read_dict_expression(node.right)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # base | {"units": ...}
+            return all(self.read_dict_expression(operand) for operand in _operands(node, ast.BitOr))
         return False
 
     def _read_dict_call(self, call: ast.Call) -> bool:
@@ -150,10 +141,42 @@ class _ConfigReader:
 
     def _read_items_expression(self, node: ast.expr) -> bool:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            return self._read_items_expression(node.left) and self._read_items_expression(node.right)
+            return all(self._read_items_expression(operand) for operand in _operands(node, ast.Add))
         if isinstance(node, ast.Call):
             if dotted_name(node.func) in ("list", "dict", "tuple") and len(node.args) == 1 and not node.keywords:
                 return self._read_items_expression(node.args[0])
             if isinstance(node.func, ast.Attribute) and node.func.attr == "items" and not node.args:
                 return self.read_dict_expression(node.func.value)
         return self.read_dict_expression(node)
+
+
+def _linear_statements(statements: list[ast.stmt]):
+    """The statements of a block with `if`/`try` bodies spliced in, in source order.
+
+    Iterative: a chain of 1000 `elif`s must not exhaust the recursion limit.
+    """
+    stack = [iter(statements)]
+    while stack:
+        statement = next(stack[-1], None)
+        if statement is None:
+            stack.pop()
+        elif isinstance(statement, ast.If):
+            stack.append(iter([*statement.body, *statement.orelse]))
+        elif isinstance(statement, ast.Try):
+            handlers = [inner for handler in statement.handlers for inner in handler.body]
+            stack.append(iter([*statement.body, *handlers, *statement.orelse, *statement.finalbody]))
+        else:
+            yield statement
+
+
+def _operands(node: ast.expr, operator: type) -> list[ast.expr]:
+    """`a | b | c` -> [a, b, c], iteratively (left-nested chains can be long)."""
+    operands: list[ast.expr] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.BinOp) and isinstance(current.op, operator):
+            stack += [current.right, current.left]
+        else:
+            operands.append(current)
+    return operands

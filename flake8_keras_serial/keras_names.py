@@ -167,6 +167,11 @@ def is_layer_constructor(name: KerasName) -> bool:
     return found is not None and found[0] in ("layer", "model")
 
 
+def api_named(name: KerasName | None, *names: str) -> bool:
+    """`keras.models.load_model`, `tf.keras.saving.load_model`... by their last component."""
+    return name is not None and name.last in names
+
+
 def is_function_reference(qualified: str | None) -> bool:
     """`tf.nn.relu` or `keras.activations.gelu` used as a value."""
     return bool(qualified) and qualified.startswith(_FUNCTION_MODULES)

@@ -83,6 +83,13 @@ class ModuleFacts:
     target: KerasTarget
     classes: list[KerasClass]
     function_names: set[str]
+    calls: list[ast.Call] = field(default_factory=list)  # every call in the file, in walk order
+    # name -> values assigned to it anywhere in the file (`model = MyModel()`)
+    assignments: dict[str, list[ast.expr]] = field(default_factory=dict)
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    registered_functions: set[str] = field(default_factory=set)  # defs decorated with register_keras_serializable
+    tree: ast.Module | None = None
+    module_constants: dict[str, ast.expr] = field(default_factory=dict)  # top-level `NAME = "literal"`
 
     def classify_value(self, node: ast.AST) -> str | None:
         """LAYER / CALLABLE / ARRAY / OBJECT for an argument value, or None if
@@ -146,6 +153,8 @@ def collect_module_facts(tree: ast.Module, project_major: int) -> ModuleFacts:
     function_names: set[str] = set()
     calls: list[ast.Call] = []
     statements: list[ast.stmt] = []
+    assignments: dict[str, list[ast.expr]] = {}
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.add(node)
@@ -153,12 +162,28 @@ def collect_module_facts(tree: ast.Module, project_major: int) -> ModuleFacts:
             class_nodes.append(node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             function_names.add(node.name)
+            functions.setdefault(node.name, node)
         elif isinstance(node, ast.Call):
             calls.append(node)
         elif isinstance(node, (ast.Assign, ast.Expr)):
             statements.append(node)
+            if isinstance(node, ast.Assign):
+                for target_node in node.targets:
+                    if isinstance(target_node, ast.Name):
+                        assignments.setdefault(target_node.id, []).append(node.value)
     target = KerasTarget.for_file(project_major, imports.imports_library("tf_keras"))
-    facts = ModuleFacts(imports, target, _find_keras_classes(class_nodes, imports), function_names)
+    facts = ModuleFacts(
+        imports, target, _find_keras_classes(class_nodes, imports), function_names, calls, assignments, functions,
+        tree=tree,
+    )
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.Constant, ast.JoinedStr)):
+            for target_node in statement.targets:
+                if isinstance(target_node, ast.Name):
+                    facts.module_constants[target_node.id] = statement.value
+    for function in functions.values():
+        if any(_registration(decorator, imports) is not None for decorator in function.decorator_list):
+            facts.registered_functions.add(function.name)
     by_name = {keras_class.name: keras_class for keras_class in facts.classes}
     for keras_class in facts.classes:
         for decorator in keras_class.node.decorator_list:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar, Iterable, Iterator
 
 from ..class_source import ClassSource
 from ..codes import CODES
+from ..module_facts import ModuleFacts
+from ..saveload_calls import SaveLoadCall, call_scopes, find_save_load_calls
 
 ALL_KINDS = frozenset(
     {"layer", "model", "loss", "metric", "initializer", "regularizer", "constraint", "schedule", "optimizer"}
@@ -28,6 +31,30 @@ class Finding:
         return f"{self.code} {self.message}"
 
 
+@dataclass
+class ModuleContext:
+    """Everything a rule may read about one file."""
+
+    facts: ModuleFacts
+    sources: list[ClassSource]  # its Keras classes
+
+    @cached_property
+    def save_load_calls(self) -> list[SaveLoadCall]:
+        return find_save_load_calls(self.facts)
+
+    @cached_property
+    def scope_of_call(self) -> dict[int, object]:
+        """id(call) -> the function (or module) the call is in."""
+        return call_scopes(self.facts.tree) if self.facts.tree is not None else {}
+
+    def saves_near(self, call, kinds: tuple[str, ...]) -> list[SaveLoadCall]:
+        """The saves in the same function as `call`, or else in the whole file."""
+        saves = [entry for entry in self.save_load_calls if entry.kind in kinds]
+        scope = self.scope_of_call.get(id(call))
+        same_scope = [entry for entry in saves if entry.scope is scope]
+        return same_scope or saves
+
+
 class Rule:
     """One KS code. Subclasses set `code`, `kinds` and implement `check`.
 
@@ -39,10 +66,15 @@ class Rule:
     code: ClassVar[str]
     kinds: ClassVar[frozenset[str]] = ALL_KINDS
 
-    def check_module(self, sources: list[ClassSource]) -> Iterator[Finding]:
-        for source in sources:
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        for source in module.sources:
             if source.keras_class.kind in self.kinds:
-                yield from self.check(source)
+                try:
+                    # Materialised here so that one odd class cannot cost the rest of the file.
+                    found = list(self.check(source))
+                except RecursionError:
+                    found = [_unchecked(source, "its code is nested too deeply")]
+                yield from found
 
     def check(self, source: ClassSource) -> Iterable[Finding]:
         return ()
@@ -55,3 +87,9 @@ class Rule:
 
 def quoted(names: Iterable[str]) -> str:
     return ", ".join(f"'{name}'" for name in names)
+
+
+def _unchecked(source: ClassSource, reason: str) -> Finding:
+    return Finding(
+        *source.class_position(), "KS000", f"flake8-keras-serial could not check class {source.name}: {reason}"
+    )

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from ..class_source import ClassSource
 from ..module_facts import Registration
-from .base import Finding, Rule
+from .base import Finding, ModuleContext, Rule
 
 # The decorator to suggest, spelled in the class's own library. Under Keras 3
 # `tf.keras.saving` does not exist, but `tf.keras.utils` has the same function.
@@ -73,9 +73,9 @@ class NotRegistered(Rule):
 class DuplicateRegisteredName(Rule):
     code = "KS107"
 
-    def check_module(self, sources: list[ClassSource]) -> Iterator[Finding]:
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
         first_by_key: dict[str, ClassSource] = {}
-        for source in sources:
+        for source in module.sources:
             for registration in source.keras_class.registrations:
                 key = registration.key(source.name)
                 if key is None:

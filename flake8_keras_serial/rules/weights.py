@@ -154,10 +154,10 @@ class PythonStateChanged(Rule):
 
 def _is_plain_value(source: ClassSource, value: ast.expr) -> bool:
     """Literals, containers of literals, numpy arrays: values Keras neither tracks nor saves."""
+    while isinstance(value, ast.UnaryOp):  # -1, not True
+        value = value.operand
     if isinstance(value, ast.Constant | ast.List | ast.Dict | ast.Set | ast.Tuple):
         return True
-    if isinstance(value, ast.UnaryOp):
-        return _is_plain_value(source, value.operand)
     if isinstance(value, ast.Call):
         qualified = source.facts.imports.qualify(value.func) or ""
         return qualified.startswith("numpy.")

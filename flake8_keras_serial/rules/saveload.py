@@ -1,0 +1,320 @@
+"""KS302-KS308: save and load calls that fail, whatever the classes look like."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..keras_names import api_named, dotted_name
+from ..saveload_calls import (
+    CHECKPOINT,
+    LOAD_MODEL,
+    LOAD_WEIGHTS,
+    SAVE,
+    SAVE_WEIGHTS,
+    TF_SAVED_MODEL,
+    SaveLoadCall,
+    is_model_expression,
+    model_classes,
+)
+from .base import Finding, ModuleContext, Rule
+
+H5 = (".h5", ".hdf5")
+
+
+def _major(module: ModuleContext, entry: SaveLoadCall) -> int:
+    """The Keras a call runs under: its own library for `keras.models.load_model(...)`,
+    the file's for a method call on a model."""
+    keras_name = module.facts.imports.keras_name(entry.call.func)
+    if keras_name is not None:
+        return module.facts.target.major_for(keras_name.library)
+    return module.facts.target.project_major
+
+
+class SubclassedModelToH5(Rule):
+    code = "KS302"
+
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        for entry in module.save_load_calls:
+            if entry.kind != SAVE or entry.model is None:
+                continue
+            classes = model_classes(module.facts, entry.model)
+            if not classes:
+                continue
+            major = _major(module, entry)
+            to_h5 = entry.path.ends_with(*H5) is True or (major == 2 and entry.save_format() == "h5")
+            if not to_h5:
+                continue
+            if major == 2:
+                effect = "Keras 2 raises NotImplementedError: HDF5 needs a Functional or Sequential model"
+            else:
+                effect = "Keras 3 writes the file, but a subclassed model saved as .h5 never loads back"
+            yield self.finding(
+                entry.position,
+                f"saving the subclassed model {classes[0].name} to HDF5: {effect}; save it to a .keras file",
+            )
+
+
+class CustomObjectsInSave(Rule):
+    code = "KS303"
+
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        for entry in module.save_load_calls:
+            if entry.kind == SAVE and "custom_objects" in entry.keywords:
+                yield self.finding(
+                    entry.position,
+                    "save() has no custom_objects argument: it raises ValueError (TypeError for Keras 2 .h5); "
+                    "remove it, and register the classes or pass custom_objects to load_model()",
+                )
+
+
+class UnsafeDeserialization(Rule):
+    code = "KS304"
+
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        for entry in module.save_load_calls:
+            if entry.kind == LOAD_MODEL and entry.keyword_is("safe_mode", False):
+                yield self.finding(
+                    entry.position,
+                    "load_model(..., safe_mode=False) runs the Python bytecode stored in the file: loading a file "
+                    "from anyone else executes their code; replace Lambda layers with registered custom layers "
+                    "and keep safe_mode on",
+                )
+        for call in module.facts.calls:
+            if api_named(module.facts.imports.keras_name(call.func), "enable_unsafe_deserialization"):
+                yield self.finding(
+                    (call.lineno, call.col_offset),
+                    "enable_unsafe_deserialization() lets every later load run the Python bytecode stored in "
+                    "files: loading a file from anyone else executes their code; use registered custom layers "
+                    "instead of Lambda",
+                )
+
+
+class LambdaInSavedModel(Rule):
+    code = "KS305"
+
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        facts = module.facts
+        for call in facts.calls:
+            keras_name = facts.imports.keras_name(call.func)
+            if not api_named(keras_name, "Lambda"):
+                continue
+            saves = module.saves_near(call, (SAVE, CHECKPOINT))
+            if not saves:
+                continue
+            function = call.args[0] if call.args else next(
+                (item.value for item in call.keywords if item.arg == "function"), None
+            )
+            major = facts.target.major_for(keras_name.library)
+            if major == 2 and all(entry.path.ends_with(*H5) for entry in saves):
+                continue  # Keras 2 .h5 stores the bytecode and loads it by default
+            if isinstance(function, ast.Lambda):
+                what = "a Python lambda"
+                effect = "load_model() refuses it unless safe_mode=False (ValueError)"
+            elif isinstance(function, ast.Name) and function.id in facts.functions:
+                if function.id in facts.registered_functions and major == 3:
+                    continue
+                what = f"the unregistered function {function.id}"
+                if major == 3:
+                    effect = f"load_model() fails with TypeError: Could not locate function '{function.id}'"
+                else:
+                    effect = "the Keras 2 .keras loader refuses it unless safe_mode=False (ValueError)"
+            else:
+                continue
+            yield self.finding(
+                (call.lineno, call.col_offset),
+                f"Lambda over {what} in a saved model: {effect}; write a small registered Layer subclass instead",
+            )
+
+
+class UnregisteredLossOrMetric(Rule):
+    code = "KS306"
+
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        facts = module.facts
+        saves = [entry for entry in module.save_load_calls if entry.kind in (SAVE, CHECKPOINT)]
+        loads = [entry for entry in module.save_load_calls if entry.kind == LOAD_MODEL]
+        if not saves or (loads and all(entry.keyword_is("compile", False) for entry in loads)):
+            return
+        for call in facts.calls:
+            func = call.func
+            if not (isinstance(func, ast.Attribute) and func.attr == "compile" and is_model_expression(facts, func.value)):
+                continue
+            for value in _losses_and_metrics(call):
+                problem = self._unregistered(module, value, saves)
+                if problem:
+                    yield self.finding(
+                        (call.lineno, call.col_offset),
+                        f"compile() gets {problem}: load_model() of the saved model fails unless it is passed in "
+                        f"custom_objects or loaded with compile=False; register it with "
+                        f"@keras.saving.register_keras_serializable()",
+                    )
+
+    @staticmethod
+    def _unregistered(module: ModuleContext, value: ast.expr, saves: list[SaveLoadCall]) -> str | None:
+        facts = module.facts
+        if isinstance(value, ast.Name) and value.id in facts.functions:
+            if value.id in facts.registered_functions:
+                return None
+            return f"the unregistered function {value.id}"
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+            return None
+        name = value.func.id
+        keras_class = facts.class_named(name)
+        if keras_class is not None and keras_class.kind in ("loss", "metric"):
+            if keras_class.registrations or keras_class.in_legacy_registry:
+                return None
+            major = facts.target.major_for(keras_class.library)
+            if major == 2 and not any(entry.path.ends_with(*H5) for entry in saves):
+                return None  # Keras 2 .keras imports the class's module
+            return f"the unregistered {keras_class.kind} class {name}"
+        factory = facts.functions.get(name)
+        if factory is not None and (inner := _returned_inner_function(factory)) is not None:
+            return f"the closure {inner}() made by {name}(), saved under the name '{inner}' that nothing registers"
+        return None
+
+
+def _losses_and_metrics(call: ast.Call) -> Iterator[ast.expr]:
+    values: list[ast.expr] = []
+    if len(call.args) > 1:
+        values.append(call.args[1])
+    if len(call.args) > 2:
+        values.append(call.args[2])
+    values += [item.value for item in call.keywords if item.arg in ("loss", "metrics", "weighted_metrics")]
+    for value in values:
+        if isinstance(value, (ast.List, ast.Tuple)):
+            yield from value.elts
+        elif isinstance(value, ast.Dict):
+            yield from (item for item in value.values if item is not None)
+        else:
+            yield value
+
+
+def _returned_inner_function(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    inner = {node.name for node in function.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id in inner:
+            return node.value.id
+    return None
+
+
+class Keras3PathRules(Rule):
+    code = "KS307"
+
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        exported = {
+            entry.path.literal: entry for entry in module.save_load_calls if entry.kind == TF_SAVED_MODEL and entry.path.literal
+        }
+        for entry in module.save_load_calls:
+            major = _major(module, entry)
+            if entry.kind == LOAD_MODEL and entry.path.literal in exported:
+                error = "ValueError: File format not supported" if major == 3 else "ValueError: ... lacks the TF-Keras metadata"
+                yield self.finding(
+                    entry.position,
+                    f"load_model() of '{entry.path.literal}', written by tf.saved_model.save(): it fails with "
+                    f"{error}; save with model.save('model.keras') or use keras.layers.TFSMLayer",
+                )
+                continue
+            if major != 3:
+                continue
+            message = self._keras3_problem(entry)
+            if message:
+                yield self.finding(entry.position, message)
+
+    @staticmethod
+    def _keras3_problem(entry: SaveLoadCall) -> str | None:
+        path = entry.path
+        shown = repr(path.known_end)
+        if entry.kind == SAVE:
+            if entry.save_format() is not None and path.ends_with(".keras", *H5) is False:
+                return (
+                    f"save(..., save_format=...) to {shown}: Keras 3 raises ValueError (save_format is gone); "
+                    f"remove it and save to a path ending in .keras"
+                )
+            if path.has_extension() is False:
+                return (
+                    f"save() to {shown} without an extension: Keras 3 raises ValueError (no SavedModel from save()); "
+                    f"save to '{path.known_end}.keras' (or use model.export() for a SavedModel)"
+                )
+        elif entry.kind == SAVE_WEIGHTS and path.ends_with(".weights.h5") is False:
+            return f"save_weights() to {shown}: Keras 3 raises ValueError: the filename must end in .weights.h5"
+        elif entry.kind == LOAD_MODEL and path.has_extension() is False:
+            return (
+                f"load_model() of {shown}, a SavedModel folder: Keras 3 raises ValueError (File format not "
+                f"supported); load a .keras file, or wrap the folder with keras.layers.TFSMLayer"
+            )
+        elif entry.kind == CHECKPOINT and path.known_end is not None:
+            if entry.keyword_is("save_weights_only", True):
+                if not path.ends_with(".weights.h5"):
+                    return f"ModelCheckpoint({shown}, save_weights_only=True): Keras 3 raises ValueError: the path must end in .weights.h5"
+            elif not path.ends_with(".keras", ".h5"):
+                return f"ModelCheckpoint({shown}) saves whole models: Keras 3 raises ValueError: the path must end in .keras"
+        return None
+
+
+# Calls on a model that build it (create its weights).
+_BUILDING_METHODS = frozenset(
+    {"build", "fit", "predict", "evaluate", "train_on_batch", "test_on_batch", "predict_on_batch", "__call__"}
+)
+
+
+class LoadWeightsIntoUnbuiltModel(Rule):
+    code = "KS308"
+
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        facts = module.facts
+        for entry in module.save_load_calls:
+            if entry.kind != LOAD_WEIGHTS or not isinstance(entry.model, ast.Name) or entry.scope is None:
+                continue
+            name = entry.model.id
+            made = _latest_construction(module, entry, name)
+            if made is None:
+                continue
+            keras_class, made_at = made
+            major = facts.target.major_for(keras_class.library)
+            if major == 2 and entry.path.ends_with(*H5, ".weights.h5") is False:
+                continue  # a Keras 2 TF checkpoint defers the restore to the first call
+            if _built_between(entry.scope, name, made_at, entry.call.lineno):
+                continue
+            yield self.finding(
+                entry.position,
+                f"load_weights() into {name}, a {keras_class.name} that has not been built or called yet: it fails "
+                f"with ValueError (the model has no weights yet); call {name}(sample) or {name}.build(shape) first",
+            )
+
+
+def _latest_construction(module: ModuleContext, entry: SaveLoadCall, name: str):
+    """(custom model class, line) of the last `name = CustomModel(...)` before the call in its scope."""
+    found = None
+    for node in ast.walk(entry.scope):
+        if isinstance(node, ast.Assign) and node.lineno < entry.call.lineno and isinstance(node.value, ast.Call):
+            if any(isinstance(target, ast.Name) and target.id == name for target in node.targets):
+                func = node.value.func
+                keras_class = module.facts.class_named(func.id) if isinstance(func, ast.Name) else None
+                if keras_class is not None and keras_class.kind == "model":
+                    if found is None or node.lineno > found[1]:
+                        found = (keras_class, node.lineno)
+    return found
+
+
+def _built_between(scope: ast.AST, name: str, start: int, end: int) -> bool:
+    for node in ast.walk(scope):
+        if not isinstance(node, ast.Call) or not start < node.lineno <= end:
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == name:
+            return True
+        if isinstance(func, ast.Attribute) and dotted_name(func.value) == name and func.attr in _BUILDING_METHODS:
+            return True
+    return False
+
+
+RULES = [
+    SubclassedModelToH5(),
+    CustomObjectsInSave(),
+    UnsafeDeserialization(),
+    LambdaInSavedModel(),
+    UnregisteredLossOrMetric(),
+    Keras3PathRules(),
+    LoadWeightsIntoUnbuiltModel(),
+]

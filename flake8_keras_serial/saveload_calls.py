@@ -1,0 +1,207 @@
+"""The save and load calls of a module, read from its `ast`.
+
+`model.save(path)`, `keras.models.save_model(model, path)`,
+`model.save_weights(path)`, `tf.saved_model.save(model, path)`,
+`ModelCheckpoint(path)`, `load_model(path)`, `model.load_weights(path)`:
+what they save or load, and the path when the source spells it (a literal,
+an f-string or `os.path.join` with a literal end, or a module constant).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from .keras_names import api_named, dotted_name, split_keras_name
+from .module_facts import KerasClass, ModuleFacts
+
+SAVE = "save"
+SAVE_WEIGHTS = "save_weights"
+TF_SAVED_MODEL = "tf.saved_model.save"
+CHECKPOINT = "ModelCheckpoint"
+LOAD_MODEL = "load_model"
+LOAD_WEIGHTS = "load_weights"
+
+
+@dataclass
+class PathArgument:
+    node: ast.expr | None
+    literal: str | None = None  # the whole path, when the source spells it
+    suffix: str | None = None  # its literal end (enough to know the extension)
+
+    @property
+    def known_end(self) -> str | None:
+        return self.literal if self.literal is not None else self.suffix
+
+    def ends_with(self, *extensions: str) -> bool | None:
+        """True/False when the path's end is known, None when it is not."""
+        end = self.known_end
+        if end is None:
+            return None
+        return end.lower().endswith(extensions)
+
+    def has_extension(self) -> bool | None:
+        end = self.known_end
+        if end is None:
+            return None
+        last = end.replace("\\", "/").rsplit("/", 1)[-1]
+        return "." in last.strip(".")
+
+
+@dataclass
+class SaveLoadCall:
+    kind: str
+    call: ast.Call
+    model: ast.expr | None  # the model saved or loaded into (None for load_model)
+    path: PathArgument
+    keywords: dict[str, ast.expr] = field(default_factory=dict)
+    scope: ast.AST | None = None  # the function (or module) the call is in
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return self.call.lineno, self.call.col_offset
+
+    def keyword_is(self, name: str, value: object) -> bool:
+        node = self.keywords.get(name)
+        return isinstance(node, ast.Constant) and node.value == value
+
+    def save_format(self) -> str | None:
+        node = self.keywords.get("save_format")
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def find_save_load_calls(facts: ModuleFacts) -> list[SaveLoadCall]:
+    found: list[SaveLoadCall] = []
+    if facts.tree is None:
+        return found
+    for scope, call in _calls_with_scope(facts.tree):
+        entry = _classify(facts, call)
+        if entry is not None:
+            entry.scope = scope
+            found.append(entry)
+    return found
+
+
+def call_scopes(tree: ast.Module) -> dict[int, ast.AST]:
+    """id(call) -> the function (or module) it is in."""
+    return {id(call): scope for scope, call in _calls_with_scope(tree)}
+
+
+def _calls_with_scope(tree: ast.Module):
+    stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
+    while stack:
+        scope, node = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            child_scope = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else scope
+            if isinstance(child, ast.Call):
+                yield scope, child
+            stack.append((child_scope, child))
+
+
+def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    for item in call.keywords:
+        if item.arg == keyword:
+            return item.value
+    if len(call.args) > position and not any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
+        return call.args[position]
+    return None
+
+
+def _classify(facts: ModuleFacts, call: ast.Call) -> SaveLoadCall | None:
+    keywords = {item.arg: item.value for item in call.keywords if item.arg}
+    func = call.func
+    keras_name = facts.imports.keras_name(func)
+    qualified = facts.imports.qualify(func)
+    if keras_name is not None:
+        if api_named(keras_name, "load_model"):
+            return SaveLoadCall(LOAD_MODEL, call, None, path_argument(facts, _argument(call, 0, "filepath")), keywords)
+        if api_named(keras_name, "save_model"):
+            model = _argument(call, 0, "model")
+            return SaveLoadCall(SAVE, call, model, path_argument(facts, _argument(call, 1, "filepath")), keywords)
+        if api_named(keras_name, "ModelCheckpoint"):
+            return SaveLoadCall(CHECKPOINT, call, None, path_argument(facts, _argument(call, 0, "filepath")), keywords)
+        return None
+    if qualified == "tensorflow.saved_model.save":
+        model = _argument(call, 0, "obj")
+        return SaveLoadCall(TF_SAVED_MODEL, call, model, path_argument(facts, _argument(call, 1, "export_dir")), keywords)
+    if isinstance(func, ast.Attribute) and func.attr in (SAVE, SAVE_WEIGHTS, LOAD_WEIGHTS):
+        if facts.imports.qualify(func.value) is not None or not is_model_expression(facts, func.value):
+            return None  # `np.save(...)`, `image.save(...)`: not a Keras model
+        return SaveLoadCall(func.attr, call, func.value, path_argument(facts, _argument(call, 0, "filepath")), keywords)
+    return None
+
+
+def path_argument(facts: ModuleFacts, node: ast.expr | None) -> PathArgument:
+    """What the source says about a path expression."""
+    path = PathArgument(node)
+    if node is None:
+        return path
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        path.literal = node.value
+    elif isinstance(node, ast.JoinedStr) and node.values:
+        last = node.values[-1]
+        if isinstance(last, ast.Constant) and isinstance(last.value, str):
+            path.suffix = last.value
+    elif isinstance(node, ast.Name):
+        values = facts.module_constants.get(node.id)
+        if values is not None:
+            return path_argument(facts, values)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # Path(...) / "m.keras"
+        path.suffix = path_argument(facts, node.right).known_end
+    elif isinstance(node, ast.Call) and node.args and (dotted_name(node.func) or "").endswith("path.join"):
+        path.suffix = path_argument(facts, node.args[-1]).known_end
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        path.suffix = path_argument(facts, node.func.value).known_end
+    return path
+
+
+# --- What a model expression is ---------------------------------------------
+
+_MODEL_FACTORIES = ("Model", "Sequential", "load_model", "clone_model", "model_from_json", "model_from_config")
+
+
+def model_classes(facts: ModuleFacts, node: ast.expr) -> list[KerasClass]:
+    """The in-file custom model classes `node` may be an instance of."""
+    found = []
+    for value in _assigned_values(facts, node):
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            local = facts.class_named(value.func.id)
+            if local is not None and local.kind == "model":
+                found.append(local)
+    return found
+
+
+def is_model_expression(facts: ModuleFacts, node: ast.expr) -> bool:
+    """A Keras model, judged from how it was made, or (when that is not in
+    the file) from a name that says so (`model`, `self.model`, `vae_model`)."""
+    for value in _assigned_values(facts, node):
+        if isinstance(value, ast.Call) and _makes_model(facts, value):
+            return True
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return "model" in name.lower()
+
+
+def _assigned_values(facts: ModuleFacts, node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.Name):
+        return facts.assignments.get(node.id, [])
+    if isinstance(node, ast.Call):
+        return [node]
+    return []
+
+
+def _makes_model(facts: ModuleFacts, call: ast.Call, seen: frozenset[str] = frozenset()) -> bool:
+    if isinstance(call.func, ast.Name):
+        local = facts.class_named(call.func.id)
+        if local is not None:
+            return local.kind == "model"
+        function = facts.functions.get(call.func.id)
+        if function is not None and function.name not in seen:
+            inner_seen = seen | {function.name}
+            return any(
+                isinstance(node, ast.Return)
+                and isinstance(node.value, ast.Call)
+                and _makes_model(facts, node.value, inner_seen)
+                for node in ast.walk(function)
+            )
+    keras_name = split_keras_name(facts.imports.qualify(call.func))
+    return api_named(keras_name, *_MODEL_FACTORIES)
