@@ -11,37 +11,50 @@ import ast
 
 from .class_source import ClassSource
 from .module_facts import collect_module_facts, mentions_keras
+from .project_index import ProjectContext
 from .rules import ALL_RULES, Finding
 from .rules.base import ModuleContext
 
 
-def check_lines(lines: list[str], project_major: int, tree: ast.Module | None = None) -> list[Finding]:
+def check_lines(
+    lines: list[str],
+    project_major: int,
+    tree: ast.Module | None = None,
+    filename: str | None = None,
+    project_root: str | None = None,
+) -> list[Finding]:
     """Findings for one file, sorted by position.
 
     `lines` are the file's lines with their line endings (what flake8 hands
     plugins, so unsaved editor buffers and stdin work); `tree` is the `ast`
-    tree flake8 already built, parsed here when not given.
+    tree flake8 already built, parsed here when not given. With a `filename`,
+    the rules also see the rest of the project (its index), found from the
+    file's folder or given as `project_root`.
     """
     if not mentions_keras(lines):
         return []
     try:
         if tree is None:
             tree = ast.parse("".join(lines))
-        return sorted(_check_tree(lines, tree, project_major))
+        project = ProjectContext.for_file(filename, project_major, project_root) if filename is not None else None
+        return sorted(_check_tree(lines, tree, project_major, project))
     except SyntaxError:
         return []  # flake8 reports E999; the CLI reports it itself
     except (Exception, RecursionError) as error:  # noqa: BLE001 - see module docstring
         return [Finding(1, 0, "KS000", f"flake8-keras-serial could not check this file ({_describe(error)}); please report it")]
 
 
-def _check_tree(lines: list[str], tree: ast.Module, project_major: int) -> list[Finding]:
-    facts = collect_module_facts(tree, project_major)
+def _check_tree(lines: list[str], tree: ast.Module, project_major: int, project: ProjectContext | None) -> list[Finding]:
+    if project is None:
+        facts = collect_module_facts(tree, project_major)
+    else:
+        facts = collect_module_facts(tree, project_major, project.resolve_base, project.import_context)
     by_class = {id(keras_class): ClassSource(keras_class, facts) for keras_class in facts.classes}
     sources = list(by_class.values())
     for source in sources:
         parent = source.keras_class.parent
         source.parent = by_class.get(id(parent)) if parent is not None else None
-    module = ModuleContext(facts, sources)
+    module = ModuleContext(facts, sources, lines, project)
     findings: list[Finding] = []
     for rule in ALL_RULES:
         findings.extend(rule.check_module(module))

@@ -75,7 +75,7 @@ def run_check(arguments: argparse.Namespace) -> int:
             print(f"{path}:1:1: E902 {type(error).__name__}: {error}")
             problems += 1
             continue
-        for finding in check_lines(lines, project_major, tree):
+        for finding in check_lines(lines, project_major, tree, str(path), arguments.project_root):
             if _selected(finding.code, select, ignore):
                 print(f"{path}:{finding.line}:{finding.col + 1}: {finding.text()}")
                 problems += 1
@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="lint Python files and folders")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
+    check.add_argument("--project-root", help="root of the project the cross-file checks read (default: found)")
     check.add_argument("--select", help="comma-separated code prefixes to report (default: all)")
     check.add_argument("--ignore", help="comma-separated code prefixes not to report")
     check.set_defaults(handler=run_check)

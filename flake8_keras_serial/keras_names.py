@@ -203,8 +203,23 @@ class ImportMap:
     only in one branch still means the same library.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, module: str | None = None) -> None:
         self._aliases: dict[str, str] = {}
+        self._module = module  # this module's dotted name, to resolve relative imports
+
+    def absolute_module(self, node: ast.ImportFrom) -> str | None:
+        """The module a `from ... import` reads from, relative imports resolved."""
+        if not node.level:
+            return node.module
+        if self._module is None:
+            return None
+        parts = self._module.split(".")
+        # `from . import x` in pkg/mod.py is pkg.x; in pkg/__init__.py the module name is pkg itself,
+        # which the caller passes as "pkg.__init__" so that the same arithmetic holds.
+        base = parts[: len(parts) - node.level]
+        if not base and node.level > len(parts) - 1:
+            return None
+        return ".".join([*base, *([node.module] if node.module else [])]) or None
 
     def add(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
@@ -214,10 +229,10 @@ class ImportMap:
                 else:
                     top = alias.name.split(".", 1)[0]
                     self._aliases.setdefault(top, top)
-        elif node.module and not node.level:
+        elif (module := self.absolute_module(node)) is not None:
             for alias in node.names:
                 if alias.name != "*":
-                    self._aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    self._aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
 
     def qualify(self, node: ast.AST) -> str | None:
         """The dotted name an `ast` expression refers to, or None if unknown."""
@@ -231,6 +246,10 @@ class ImportMap:
         if head not in self._aliases:
             return None
         return self._aliases[head] + dot + rest
+
+    def items(self):
+        """(local name, qualified name) pairs."""
+        return self._aliases.items()
 
     def keras_name(self, node: ast.AST) -> KerasName | None:
         return split_keras_name(self.qualify(node))

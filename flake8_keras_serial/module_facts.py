@@ -147,8 +147,13 @@ def mentions_keras(lines: list[str]) -> bool:
     return any("keras" in line for line in lines)
 
 
-def collect_module_facts(tree: ast.Module, project_major: int) -> ModuleFacts:
-    imports = ImportMap()
+def collect_module_facts(
+    tree: ast.Module, project_major: int, resolve_base=None, module: str | None = None
+) -> ModuleFacts:
+    """One walk of the tree. `module` is the file's dotted name (for relative
+    imports); `resolve_base(qualified)` -> (kind, library, generic) or None
+    finds Keras base classes defined in other modules of the project."""
+    imports = ImportMap(module)
     class_nodes: list[ast.ClassDef] = []
     function_names: set[str] = set()
     calls: list[ast.Call] = []
@@ -173,8 +178,8 @@ def collect_module_facts(tree: ast.Module, project_major: int) -> ModuleFacts:
                         assignments.setdefault(target_node.id, []).append(node.value)
     target = KerasTarget.for_file(project_major, imports.imports_library("tf_keras"))
     facts = ModuleFacts(
-        imports, target, _find_keras_classes(class_nodes, imports), function_names, calls, assignments, functions,
-        tree=tree,
+        imports, target, _find_keras_classes(class_nodes, imports, resolve_base), function_names, calls, assignments,
+        functions, tree=tree,
     )
     for statement in tree.body:
         if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.Constant, ast.JoinedStr)):
@@ -200,7 +205,7 @@ def collect_module_facts(tree: ast.Module, project_major: int) -> ModuleFacts:
     return facts
 
 
-def _find_keras_classes(class_nodes: list[ast.ClassDef], imports: ImportMap) -> list[KerasClass]:
+def _find_keras_classes(class_nodes: list[ast.ClassDef], imports: ImportMap, resolve_base=None) -> list[KerasClass]:
     """Classes deriving from a Keras base, directly or through classes of this file."""
     found: dict[str, KerasClass] = {}
     pending = sorted(class_nodes, key=lambda node: (node.lineno, node.col_offset))
@@ -208,7 +213,7 @@ def _find_keras_classes(class_nodes: list[ast.ClassDef], imports: ImportMap) -> 
     while pending and progress:
         progress = False
         for node in list(pending):
-            keras_class = _as_keras_class(node, imports, found)
+            keras_class = _as_keras_class(node, imports, found, resolve_base)
             if keras_class is not None:
                 found[node.name] = keras_class
                 pending.remove(node)
@@ -216,7 +221,9 @@ def _find_keras_classes(class_nodes: list[ast.ClassDef], imports: ImportMap) -> 
     return sorted(found.values(), key=lambda keras_class: keras_class.node.lineno)
 
 
-def _as_keras_class(node: ast.ClassDef, imports: ImportMap, found: dict[str, KerasClass]) -> KerasClass | None:
+def _as_keras_class(
+    node: ast.ClassDef, imports: ImportMap, found: dict[str, KerasClass], resolve_base=None
+) -> KerasClass | None:
     for base in node.bases:
         if isinstance(base, ast.Name) and base.id in found and base.id != node.name:
             parent = found[base.id]
@@ -226,6 +233,12 @@ def _as_keras_class(node: ast.ClassDef, imports: ImportMap, found: dict[str, Ker
         if keras_name is not None and (base_kind := serializable_base(keras_name)) is not None:
             kind, generic = base_kind
             return KerasClass(node, kind, keras_name.library, generic)
+    if resolve_base is not None:  # a Keras class defined in another module of the project
+        for base in node.bases:
+            qualified = imports.qualify(base)
+            if qualified and split_keras_name(qualified) is None and (resolved := resolve_base(qualified)):
+                kind, library, generic = resolved
+                return KerasClass(node, kind, library, generic)
     return None
 
 

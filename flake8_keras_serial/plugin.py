@@ -15,10 +15,12 @@ class KerasSerialPlugin:
     version = __version__
 
     project_major = 3
+    project_root: str | None = None
 
-    def __init__(self, tree: ast.Module, lines: list[str]) -> None:
+    def __init__(self, tree: ast.Module, lines: list[str], filename: str) -> None:
         self.tree = tree
         self.lines = lines
+        self.filename = filename
 
     @classmethod
     def add_options(cls, option_manager) -> None:
@@ -31,10 +33,19 @@ class KerasSerialPlugin:
             "(2 when tf_keras is installed and TF_USE_LEGACY_KERAS=1, else 3). Default: %(default)s",
         )
 
+        option_manager.add_option(
+            "--keras-project-root",
+            default=None,
+            parse_from_config=True,
+            help="Root folder of the project whose modules the cross-file checks (KS301, KS105, KS107) read. "
+            "Default: the nearest folder with pyproject.toml, setup.cfg, tox.ini, .flake8 or .git.",
+        )
+
     @classmethod
     def parse_options(cls, options) -> None:
         cls.project_major = parse_choice(options.keras_version)
+        cls.project_root = options.keras_project_root
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for finding in check_lines(self.lines, self.project_major, self.tree):
+        for finding in check_lines(self.lines, self.project_major, self.tree, self.filename, self.project_root):
             yield finding.line, finding.col, finding.text(), type(self)

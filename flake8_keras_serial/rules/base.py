@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Iterable, Iterator
 
 from ..class_source import ClassSource
 from ..codes import CODES
 from ..module_facts import ModuleFacts
+from ..project_index import ProjectContext, ProjectIndex, summarize
 from ..saveload_calls import SaveLoadCall, call_scopes, find_save_load_calls
 
 ALL_KINDS = frozenset(
@@ -37,6 +38,19 @@ class ModuleContext:
 
     facts: ModuleFacts
     sources: list[ClassSource]  # its Keras classes
+    lines: list[str] = field(default_factory=list)
+    project: ProjectContext | None = None  # None when the file has no path (tests, API use)
+
+    @cached_property
+    def index(self) -> ProjectIndex | None:
+        """The project index, with this file summarised from the text being checked."""
+        if self.project is None or self.facts.tree is None:
+            return None
+        index = self.project.disk_index()
+        if index is None:
+            return None
+        summary = summarize(self.facts.tree, self.lines, self.project.project_major, self.project.import_context, self.facts)
+        return index.with_module(self.project.module, summary)
 
     @cached_property
     def save_load_calls(self) -> list[SaveLoadCall]:

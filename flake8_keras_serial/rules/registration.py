@@ -75,6 +75,7 @@ class DuplicateRegisteredName(Rule):
 
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
         first_by_key: dict[str, ClassSource] = {}
+        elsewhere: dict[str, str] | None = None
         for source in module.sources:
             for registration in source.keras_class.registrations:
                 key = registration.key(source.name)
@@ -82,12 +83,30 @@ class DuplicateRegisteredName(Rule):
                     continue
                 first = first_by_key.setdefault(key, source)
                 if first is not source:
-                    yield self.finding(
-                        (registration.line, registration.col),
-                        f"{source.name} is registered as '{key}', the name {first.name} (line "
-                        f"{first.keras_class.node.lineno}) already has: loading silently builds the last one "
-                        f"registered; give it its own name= or package=",
-                    )
+                    other = f"{first.name} (line {first.keras_class.node.lineno})"
+                elif (elsewhere := _keys_elsewhere(module) if elsewhere is None else elsewhere).get(key):
+                    other = elsewhere[key]
+                else:
+                    continue
+                yield self.finding(
+                    (registration.line, registration.col),
+                    f"{source.name} is registered as '{key}', the name {other} already has: loading silently "
+                    f"builds the last one registered; give it its own name= or package=",
+                )
+
+
+def _keys_elsewhere(module: ModuleContext) -> dict[str, str]:
+    """Registered key -> `module.Class` for the classes of the project's other modules."""
+    index = module.index
+    if index is None or module.project is None:
+        return {}
+    here = module.project.module
+    return {
+        key: f"{owner}.{item['name']}"
+        for owner, item in index.classes()
+        if owner != here
+        for key in item["keys"]
+    }
 
 
 class WrongRegistry(Rule):

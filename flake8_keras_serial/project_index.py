@@ -1,0 +1,392 @@
+"""The project index: what every module of the project defines, registers,
+imports, saves and loads, so that a check of one file can see the others.
+
+flake8 checks each file alone, in worker processes that each see some of the
+files, and has no end-of-run hook. So the index is built from the files on
+disk by whichever process needs it, and kept in an on-disk cache:
+
+* one JSON file per project in the user's cache folder, holding one summary
+  per module keyed by its path, with the file's size and mtime;
+* a summary is reused only when size and mtime still match; anything stale,
+  unreadable or of another format version is rebuilt, never trusted;
+* writers replace the cache file atomically (write a temporary file, then
+  `os.replace`), so concurrent flake8 workers never see a torn file; at
+  worst one worker's new summaries are lost and rebuilt on the next run;
+* within one process the index is built once and re-validated (by `stat`)
+  at most every few seconds.
+
+The file being checked is always summarised from the text flake8 hands
+over, so an unsaved editor buffer counts as it is.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import tempfile
+import time
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .keras_names import ImportMap, dotted_name, split_keras_name
+from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
+from .saveload_calls import CHECKPOINT, LOAD_MODEL, SAVE, find_save_load_calls
+
+FORMAT_VERSION = 1
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
+_SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
+_REVALIDATE_SECONDS = 2.0
+
+
+def find_project_root(path: Path) -> Path:
+    """The nearest folder at or above `path` holding a project marker."""
+    start = path.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return folder
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("KERAS_SERIAL_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "flake8-keras-serial"
+
+
+def module_name(root: Path, path: Path) -> str:
+    """`pkg/layers.py` -> `pkg.layers`; `pkg/__init__.py` -> `pkg`."""
+    name = import_context(root, path)
+    return name[: -len(".__init__")] if name.endswith(".__init__") else name
+
+
+def import_context(root: Path, path: Path) -> str:
+    """The name relative imports are resolved from: `pkg.__init__` for a package."""
+    try:
+        relative = path.resolve().relative_to(root).with_suffix("")
+    except ValueError:  # outside the project
+        relative = Path(path.stem)
+    return ".".join(relative.parts)
+
+
+# --- What one module says --------------------------------------------------
+
+
+def summarize(tree: ast.Module, lines: list[str], project_major: int, context: str, facts: ModuleFacts | None = None) -> dict:
+    """A JSON-able summary of one module: its imports and, for Keras files,
+    its custom classes, registered functions and saves."""
+    imports = _imported_modules(tree, context)
+    if not mentions_keras(lines):
+        return {"imports": imports}
+    if facts is None:
+        facts = collect_module_facts(tree, project_major, module=context)
+    classes = []
+    for keras_class in facts.classes:
+        classes.append(
+            {
+                "name": keras_class.name,
+                "kind": keras_class.kind,
+                "library": keras_class.library,
+                "generic": keras_class.generic,
+                "keys": [key for item in keras_class.registrations if (key := item.key(keras_class.name))],
+                "registered": bool(keras_class.registrations or keras_class.in_legacy_registry),
+                "uses": sorted(_instantiated_names(keras_class.node)),
+                "line": keras_class.node.lineno,
+            }
+        )
+    unresolved = [
+        {"name": node.name, "bases": [base for base in map(facts.imports.qualify, node.bases) if base]}
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and facts.class_named(node.name) is None
+    ]
+    return {
+        "imports": imports,
+        "classes": classes,
+        "other_classes": [item for item in unresolved if item["bases"]],
+        "functions": sorted(name for name in facts.functions if _is_top_level(tree, name)),
+        "registered_functions": sorted(facts.registered_functions),
+        "saves": _saves(facts),
+        "aliases": _project_aliases(facts),
+    }
+
+
+def _is_top_level(tree: ast.Module, name: str) -> bool:
+    return any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name for node in tree.body)
+
+
+def _imported_modules(tree: ast.Module, context: str) -> list[str]:
+    resolver = ImportMap(context)
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (module := resolver.absolute_module(node)):
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return sorted(name for name in found if split_keras_name(name) is None)
+
+
+def _instantiated_names(node: ast.AST) -> set[str]:
+    return {
+        name
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call) and (name := dotted_name(call.func)) and name.rsplit(".", 1)[-1][:1].isupper()
+    }
+
+
+def _project_aliases(facts: ModuleFacts) -> dict[str, str]:
+    """Local names bound by imports that are not Keras's (candidates for project classes)."""
+    return {
+        local: target
+        for local, target in facts.imports.items()
+        if split_keras_name(target) is None and not target.startswith(("tensorflow", "numpy"))
+    }
+
+
+def _saves(facts: ModuleFacts) -> list[dict]:
+    """Every model save with a known path, and the custom names the file instantiates."""
+    used = sorted(_instantiated_names(facts.tree)) if facts.tree is not None else []
+    compiled = sorted(_compiled_names(facts))
+    saves = []
+    for entry in find_save_load_calls(facts):
+        if entry.kind in (SAVE, CHECKPOINT) and entry.path.known_end:
+            saves.append({"path": entry.path.known_end, "line": entry.call.lineno, "uses": used, "compiled": compiled})
+    return saves
+
+
+def _compiled_names(facts: ModuleFacts) -> set[str]:
+    """Names of functions and classes handed to compile(loss=..., metrics=...)."""
+    found = set()
+    for call in facts.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "compile":
+            for value in [*call.args[1:3], *(item.value for item in call.keywords)]:
+                for node in ast.walk(value):
+                    if isinstance(node, ast.Name) and (node.id in facts.functions or facts.class_named(node.id)):
+                        found.add(node.id)
+                    elif isinstance(node, ast.Call) and (name := dotted_name(node.func)):
+                        found.add(name)
+    return found
+
+
+# --- The index --------------------------------------------------------------
+
+
+@dataclass
+class ProjectIndex:
+    root: Path
+    project_major: int
+    modules: dict[str, dict] = field(default_factory=dict)  # module name -> summary
+    paths: dict[str, str] = field(default_factory=dict)  # module name -> path relative to root
+
+    def resolve_module(self, imported: str) -> str | None:
+        """The project module an import names (`src/` layouts: matched by suffix)."""
+        if imported in self.modules:
+            return imported
+        matches = [name for name in self.modules if name.endswith("." + imported)]
+        return matches[0] if len(matches) == 1 else None
+
+    def imports_closure(self, module: str) -> set[str]:
+        """Project modules `module` imports, directly or through other modules."""
+        seen: set[str] = set()
+        stack = [module]
+        while stack:
+            current = stack.pop()
+            for imported in self.modules.get(current, {}).get("imports", []):
+                for candidate in (imported, imported.rpartition(".")[0]):
+                    resolved = self.resolve_module(candidate) if candidate else None
+                    if resolved and resolved not in seen:
+                        seen.add(resolved)
+                        stack.append(resolved)
+        return seen
+
+    def classes(self):
+        """(module, class summary) for every custom Keras class of the project."""
+        for module, summary in self.modules.items():
+            for item in summary.get("classes", []):
+                yield module, item
+
+    def find_class(self, module: str, name: str) -> dict | None:
+        """The class a name means in `module`: defined there, or imported from the project."""
+        summary = self.modules.get(module, {})
+        for item in summary.get("classes", []):
+            if item["name"] == name:
+                return item
+        target = summary.get("aliases", {}).get(name.split(".", 1)[0])
+        if target is None:
+            return None
+        qualified = target + name[len(name.split(".", 1)[0]) :]
+        owner, _, class_name = qualified.rpartition(".")
+        resolved = self.resolve_module(owner)
+        if resolved is None or resolved == module:
+            return None
+        return next((item for item in self.modules[resolved].get("classes", []) if item["name"] == class_name), None)
+
+    def keras_base(self, qualified: str, seen: frozenset[str] = frozenset()) -> tuple[str, str, bool] | None:
+        """(kind, library, generic) when `qualified` names a Keras class of the project."""
+        owner, _, name = qualified.rpartition(".")
+        module = self.resolve_module(owner) if owner else None
+        if module is None or qualified in seen:
+            return None
+        summary = self.modules[module]
+        for item in summary.get("classes", []):
+            if item["name"] == name:
+                return item["kind"], item["library"], item["generic"]
+        for item in summary.get("other_classes", []):
+            if item["name"] == name:
+                for base in item["bases"]:
+                    if found := self.keras_base(base, seen | {qualified}):
+                        return found
+        return None
+
+    def with_module(self, name: str, summary: dict) -> "ProjectIndex":
+        """A copy in which `name` is summarised from the text being checked."""
+        return ProjectIndex(self.root, self.project_major, {**self.modules, name: summary}, dict(self.paths))
+
+    def module_of(self, wanted: dict) -> str | None:
+        for module, item in self.classes():
+            if item is wanted:
+                return module
+        return None
+
+
+class IndexStore:
+    """The on-disk cache of one project's index."""
+
+    def __init__(self, root: Path, project_major: int) -> None:
+        self.root = root
+        self.project_major = project_major
+        digest = hashlib.sha1(f"{root}|{project_major}".encode()).hexdigest()[:16]
+        self.path = cache_dir() / f"index-{digest}.json"
+
+    def read(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION or data.get("root") != str(self.root):
+            return {}
+        files = data.get("files")
+        return files if isinstance(files, dict) else {}
+
+    def write(self, files: dict) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            payload = json.dumps({"version": FORMAT_VERSION, "root": str(self.root), "files": files})
+            handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=self.path.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(payload)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a read-only cache only costs speed
+
+
+def project_files(root: Path):
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(
+            name
+            for name in dirs
+            if not name.startswith(".")
+            and name not in _SKIPPED_DIRS
+            and not (Path(folder) / name / "pyvenv.cfg").exists()
+        )
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield Path(folder) / name
+
+
+def _summarize_file(root: Path, path: Path, project_major: int) -> dict:
+    try:
+        with tokenize.open(path) as handle:
+            lines = handle.readlines()
+        tree = ast.parse("".join(lines))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError, RecursionError, MemoryError):
+        return {"imports": []}
+    try:
+        return summarize(tree, lines, project_major, import_context(root, path))
+    except RecursionError:
+        return {"imports": []}
+
+
+def build_index(root: Path, project_major: int) -> ProjectIndex:
+    """The project's index, from the cache where the files did not change."""
+    store = IndexStore(root, project_major)
+    cached = store.read()
+    files: dict[str, dict] = {}
+    changed = False
+    for path in project_files(root):
+        relative = path.relative_to(root).as_posix()
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        entry = cached.get(relative)
+        if not (isinstance(entry, dict) and entry.get("stamp") == stamp and isinstance(entry.get("summary"), dict)):
+            entry = {"stamp": stamp, "summary": _summarize_file(root, path, project_major)}
+            changed = True
+        files[relative] = entry
+    if changed or set(files) != set(cached):
+        store.write(files)
+    index = ProjectIndex(root, project_major)
+    for relative, entry in files.items():
+        name = module_name(root, root / relative)
+        index.modules[name] = entry["summary"]
+        index.paths[name] = relative
+    return index
+
+
+_MEMO: dict[tuple[Path, int], tuple[float, ProjectIndex]] = {}
+
+
+def project_index(root: Path, project_major: int) -> ProjectIndex:
+    """The index for this process, re-validated at most every few seconds."""
+    key = (root, project_major)
+    memo = _MEMO.get(key)
+    now = time.monotonic()
+    if memo is not None and now - memo[0] < _REVALIDATE_SECONDS:
+        return memo[1]
+    index = build_index(root, project_major)
+    _MEMO[key] = (now, index)
+    return index
+
+
+@dataclass
+class ProjectContext:
+    """The project around the file being checked; the index is built only
+    when a rule asks for it."""
+
+    root: Path
+    path: Path
+    project_major: int
+    _bases: dict[str, tuple[str, str, bool] | None] = field(default_factory=dict)
+
+    @classmethod
+    def for_file(cls, filename: str, project_major: int, root: str | None = None) -> "ProjectContext":
+        path = Path.cwd() / "stdin.py" if filename in ("stdin", "-", "") else Path(filename)
+        project_root = Path(root).resolve() if root else find_project_root(path)
+        return cls(project_root, path.resolve(), project_major)
+
+    @property
+    def module(self) -> str:
+        return module_name(self.root, self.path)
+
+    @property
+    def import_context(self) -> str:
+        return import_context(self.root, self.path)
+
+    def disk_index(self) -> ProjectIndex | None:
+        try:
+            return project_index(self.root, self.project_major)
+        except (OSError, ValueError, RecursionError):
+            return None
+
+    def resolve_base(self, qualified: str) -> tuple[str, str, bool] | None:
+        if qualified not in self._bases:
+            index = self.disk_index()
+            self._bases[qualified] = index.keras_base(qualified) if index is not None else None
+        return self._bases[qualified]

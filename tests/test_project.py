@@ -1,0 +1,115 @@
+"""Cross-file checks (KS301, KS105 and KS107 across modules) through the
+project index, under real flake8 with two worker processes and through
+`keras-serial check`: both must give the diagnostics each mini-project
+announces with `# expect CODE:COL` comments."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, run_flake8
+from test_fixtures import expected_findings
+
+PROJECTS = Path(__file__).parent / "projects"
+
+
+def announced(project: Path) -> list[str]:
+    found = []
+    for path in sorted(project.rglob("*.py")):
+        relative = path.relative_to(project).as_posix()
+        found += [f"./{relative}:{line}:{col}:{code}" for line, col, code in expected_findings(path)]
+    return sorted(found)
+
+
+def flake8_findings(project: Path, *extra: str) -> list[str]:
+    result = run_flake8(
+        "--isolated", "--select=KS301,KS105,KS107", "--keras-version=3", "-j2",
+        "--format=%(path)s:%(row)d:%(col)d:%(code)s", ".", *extra, cwd=project,
+    )
+    assert result.stderr == ""
+    return sorted(result.stdout.splitlines())
+
+
+def cli_findings(project: Path) -> list[str]:
+    result = run_cli("check", "--keras-version=3", "--select=KS301,KS105,KS107", ".", cwd=project)
+    assert result.stderr == ""
+    return sorted(
+        f"./{path}:{line}:{col}:{message.split()[0]}"
+        for path, line, col, message in (entry.split(":", 3) for entry in result.stdout.splitlines())
+    )
+
+
+@pytest.mark.parametrize("name", ["classic", "collision"])
+def test_project_flake8_and_cli_agree_with_the_announcements(tmp_path, name):
+    project = tmp_path / name
+    shutil.copytree(PROJECTS / name, project)
+    expected = announced(project)
+    assert expected
+    assert flake8_findings(project) == expected  # cold cache
+    assert flake8_findings(project) == expected  # warm cache
+    assert cli_findings(project) == expected
+
+
+def test_next_run_sees_an_edit(tmp_path):
+    project = tmp_path / "classic"
+    shutil.copytree(PROJECTS / "classic", project)
+    assert "./serve.py:3:9:KS301" in flake8_findings(project)
+    train = project / "train.py"
+    # Register Scale; serve.py still does not import the registering modules.
+    train.write_text(train.read_text().replace("class Scale(", "@keras.saving.register_keras_serializable()\nclass Scale("))
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "serve.py", cwd=project)
+    assert result.stdout == (
+        "serve.py:3:9: KS301 load_model() of 'artifacts/model.keras' cannot find the model saved there: "
+        "import app.layers (registers 'app>Proj'), import train (registers 'Custom>Scale')\n"
+    )
+    serve = project / "serve.py"
+    serve.write_text("import keras\n\nimport app.layers\nimport train\n\nmodel = keras.models.load_model('artifacts/model.keras')\n")
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "serve.py", cwd=project)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_compile_false_needs_no_loss_or_metric(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "train.py").write_text(
+        "import keras\n\n\ndef my_loss(y, p):\n    return y - p\n\n\n"
+        "model = keras.Sequential([keras.layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss=my_loss)\nmodel.save('m.keras')\n"
+    )
+    (tmp_path / "serve.py").write_text(
+        "import keras\n\nfull = keras.models.load_model('m.keras')\n"
+        "weights_only = keras.models.load_model('m.keras', compile=False)\n"
+    )
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "serve.py", cwd=tmp_path)
+    assert result.stdout == (
+        "serve.py:3:8: KS301 load_model() of 'm.keras' cannot find the model saved there: "
+        'pass custom_objects={"my_loss": my_loss} (defined in train)\n'
+    )
+
+
+def test_stale_or_broken_cache_is_rebuilt(tmp_path):
+    project = tmp_path / "classic"
+    shutil.copytree(PROJECTS / "classic", project)
+    cache = tmp_path / "cache"
+    env = {"KERAS_SERIAL_CACHE_DIR": str(cache)}
+    expected = announced(project)
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", ".", cwd=project, env=env)
+    assert result.stdout.splitlines() == ["./serve.py:3:9: " + result.stdout.split(": ", 1)[1].strip()]
+    (index_file,) = cache.glob("index-*.json")
+    data = json.loads(index_file.read_text())
+    assert sorted(data["files"]) == ["app/__init__.py", "app/layers.py", "serve.py", "serve_ok.py", "train.py"]
+    # A summary that lies about train.py (stamp unchanged, content wrong) is trusted only while the stamp
+    # matches; a touched file is summarised again.
+    data["files"]["train.py"]["summary"] = {"imports": []}
+    index_file.write_text(json.dumps(data))
+    os.utime(project / "train.py", ns=(1, 1))
+    second = run_flake8("--isolated", "--select=KS301,KS105,KS107", "--keras-version=3",
+                        "--format=%(path)s:%(row)d:%(col)d:%(code)s", ".", cwd=project, env=env)
+    assert sorted(second.stdout.splitlines()) == expected
+    for garbage in ("{not json", json.dumps({"version": 999, "files": {}}), json.dumps([1, 2])):
+        index_file.write_text(garbage)
+        third = run_flake8("--isolated", "--select=KS301,KS105,KS107", "--keras-version=3",
+                           "--format=%(path)s:%(row)d:%(col)d:%(code)s", ".", cwd=project, env=env)
+        assert (sorted(third.stdout.splitlines()), third.stderr) == (expected, "")
