@@ -95,6 +95,12 @@ def run_rules(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _run_verify(arguments: argparse.Namespace) -> int:
+    from .verify.command import run_verify  # only this command needs the verifier
+
+    return run_verify(arguments)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="keras-serial", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -106,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--select", help="comma-separated code prefixes to report (default: all)")
     check.add_argument("--ignore", help="comma-separated code prefixes not to report")
     check.set_defaults(handler=run_check)
+    verify = commands.add_parser("verify", help="really save and load the models of Python files (needs TensorFlow)")
+    verify.add_argument("paths", nargs="+", metavar="PATH")
+    verify.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
+    verify.add_argument("--format", choices=("text", "json"), default="text")
+    verify.add_argument("--timeout", type=float, default=300.0, help="seconds per step (default: 300)")
+    verify.set_defaults(handler=_run_verify)
     rules = commands.add_parser("rules", help="list the rules, or show one")
     rules.add_argument("code", nargs="?")
     rules.set_defaults(handler=run_rules)
