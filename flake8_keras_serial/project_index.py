@@ -29,6 +29,7 @@ import tempfile
 import time
 import tokenize
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .keras_names import ImportMap, dotted_name, split_keras_name
@@ -187,8 +188,27 @@ class ProjectIndex:
         """The project module an import names (`src/` layouts: matched by suffix)."""
         if imported in self.modules:
             return imported
-        matches = [name for name in self.modules if name.endswith("." + imported)]
-        return matches[0] if len(matches) == 1 else None
+        return self._by_suffix.get(imported)
+
+    @cached_property
+    def _by_suffix(self) -> dict[str, str | None]:
+        """`layers` and `app.layers` -> `src.app.layers`; None where two modules share the suffix."""
+        found: dict[str, str | None] = {}
+        for name in self.modules:
+            parts = name.split(".")
+            for start in range(1, len(parts)):
+                suffix = ".".join(parts[start:])
+                found[suffix] = None if suffix in found and found[suffix] != name else name
+        return found
+
+    @cached_property
+    def registered_keys(self) -> dict[str, list[tuple[str, str]]]:
+        """`package>Name` -> [(module, class)] over the whole project."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for owner, item in self.classes():
+            for key in item["keys"]:
+                found.setdefault(key, []).append((owner, item["name"]))
+        return found
 
     def imports_closure(self, module: str) -> set[str]:
         """Project modules `module` imports, directly or through other modules."""
@@ -245,7 +265,10 @@ class ProjectIndex:
 
     def with_module(self, name: str, summary: dict) -> "ProjectIndex":
         """A copy in which `name` is summarised from the text being checked."""
-        return ProjectIndex(self.root, self.project_major, {**self.modules, name: summary}, dict(self.paths))
+        copy = ProjectIndex(self.root, self.project_major, {**self.modules, name: summary}, self.paths)
+        if name in self.modules:  # same module names: the suffix table still holds
+            copy.__dict__["_by_suffix"] = self._by_suffix
+        return copy
 
     def module_of(self, wanted: dict) -> str | None:
         for module, item in self.classes():

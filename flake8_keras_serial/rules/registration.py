@@ -75,7 +75,6 @@ class DuplicateRegisteredName(Rule):
 
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
         first_by_key: dict[str, ClassSource] = {}
-        elsewhere: dict[str, str] | None = None
         for source in module.sources:
             for registration in source.keras_class.registrations:
                 key = registration.key(source.name)
@@ -84,8 +83,8 @@ class DuplicateRegisteredName(Rule):
                 first = first_by_key.setdefault(key, source)
                 if first is not source:
                     other = f"{first.name} (line {first.keras_class.node.lineno})"
-                elif (elsewhere := _keys_elsewhere(module) if elsewhere is None else elsewhere).get(key):
-                    other = elsewhere[key]
+                elif (found := _registered_elsewhere(module, key)) is not None:
+                    other = found
                 else:
                     continue
                 yield self.finding(
@@ -95,18 +94,13 @@ class DuplicateRegisteredName(Rule):
                 )
 
 
-def _keys_elsewhere(module: ModuleContext) -> dict[str, str]:
-    """Registered key -> `module.Class` for the classes of the project's other modules."""
-    index = module.index
-    if index is None or module.project is None:
-        return {}
+def _registered_elsewhere(module: ModuleContext, key: str) -> str | None:
+    """`module.Class` of another module of the project registered as `key`."""
+    index = module.project.disk_index() if module.project is not None else None
+    if index is None:
+        return None
     here = module.project.module
-    return {
-        key: f"{owner}.{item['name']}"
-        for owner, item in index.classes()
-        if owner != here
-        for key in item["keys"]
-    }
+    return next((f"{owner}.{name}" for owner, name in index.registered_keys.get(key, []) if owner != here), None)
 
 
 class WrongRegistry(Rule):
