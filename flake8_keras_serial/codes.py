@@ -28,4 +28,6 @@ CODES: dict[str, str] = {
     "KS306": "unregistered custom loss or metric given to compile() of a saved model",
     "KS307": "Keras 3 path rule broken (extension, save_format, SavedModel folder, ModelCheckpoint)",
     "KS308": "load_weights() into a subclassed model not built or called yet",
+    "KS901": "verifier: the model loads but gives different outputs, and no static rule predicted it",
+    "KS902": "verifier: saving or loading failed, and no static rule predicted it",
 }

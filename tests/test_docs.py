@@ -18,7 +18,8 @@ def test_rule_table_lists_exactly_the_codes():
 
 def test_every_rule_has_a_fixture():
     fixtures = {path.stem.split("_")[0] for path in (ROOT / "tests" / "fixtures").glob("KS*.py")}
-    assert fixtures == set(CODES) - {"KS000"}
+    # KS000 is the plugin's own failure; KS9xx come from the verifier (tests/test_verify.py).
+    assert fixtures == set(CODES) - {"KS000", "KS901", "KS902"}
 
 
 def test_sample_output_is_what_flake8_prints():

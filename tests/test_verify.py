@@ -124,3 +124,21 @@ def test_a_correct_model_passes_with_exit_0(tmp_path):
     result = run_cli("verify", "--keras-version=3", "good.py", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "    round-trips: saved, loaded in fresh processes, same outputs" in result.stdout.splitlines()
+
+
+def test_timeout_leaves_no_process_and_no_files(tmp_path):
+    user = tmp_path / "user"
+    user.mkdir()
+    shutil.copy(CASES / "mistakes.py", user / "mistakes.py")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = run_cli(
+        "verify", "--keras-version=3", "--timeout=0.5", "--format=json", "mistakes.py",
+        cwd=user, env={"TMPDIR": str(scratch)},
+    )
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["errors"] == ["the make step timed out after 0.5 s"]
+    leftover = subprocess.run(["pgrep", "-f", "flake8_keras_serial.verify.worker"], capture_output=True, text=True)
+    assert leftover.stdout == ""
+    assert list(scratch.iterdir()) == []
+    assert sorted(path.name for path in user.iterdir()) == ["mistakes.py"]
