@@ -117,6 +117,12 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
     verify.add_argument("--format", choices=("text", "json"), default="text")
     verify.add_argument("--timeout", type=float, default=300.0, help="seconds per step (default: 300)")
+    verify.add_argument(
+        "--run-script",
+        action="store_true",
+        help="run the scripts themselves (fit capped to one step, every save redirected into a temporary folder) "
+        "and verify the models they save",
+    )
     verify.set_defaults(handler=_run_verify)
     rules = commands.add_parser("rules", help="list the rules, or show one")
     rules.add_argument("code", nargs="?")

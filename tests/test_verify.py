@@ -142,3 +142,23 @@ def test_timeout_leaves_no_process_and_no_files(tmp_path):
     assert leftover.stdout == ""
     assert list(scratch.iterdir()) == []
     assert sorted(path.name for path in user.iterdir()) == ["mistakes.py"]
+
+
+def test_run_script_redirects_every_save_into_the_temporary_folder(tmp_path):
+    shutil.copy(CASES / "mistakes.py", tmp_path / "mistakes.py")
+    result = run_cli("verify", "--keras-version=3", "--run-script", "--format=json", "mistakes.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["errors"] == []
+    reports = {report["how"]: report for report in data["classes"]}
+    assert sorted(reports) == [
+        "saved by the script as 'model.keras' (fit capped to one step)",
+        "saved by the script as 'net.h5' (fit capped to one step)",
+    ]
+    functional = reports["saved by the script as 'model.keras' (fit capped to one step)"]
+    assert (functional["class_name"], functional["runtime"]) == ("Functional", [])
+    net = reports["saved by the script as 'net.h5' (fit capped to one step)"]
+    assert [finding["code"] for finding in net["runtime"]] == ["KS302"]
+    assert net["static"] == {"KS302": "confirmed"}
+    # The script saved model.keras, net.h5 and script_ran.npy: none of them here.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mistakes.py"]

@@ -163,3 +163,46 @@ def run_cases(cases: list[Case], major: int, timeout: float) -> RunOutcome:
         return RunOutcome(made.results, loads, errors, 1 + len(LOAD_VARIANTS), time.perf_counter() - started)
     finally:
         workspace.remove()
+
+
+def run_script_cases(script: Path, major: int, timeout: float, line_of_class) -> tuple[list[Case], RunOutcome]:
+    """--run-script: run the script (fit capped, saves redirected), then load what it saved."""
+    started = time.perf_counter()
+    workspace = Workspace()
+    try:
+        base = Case("", str(script.resolve()), script.stem, "", "model", 1, 1, major)
+        workspace.add_module(base)
+        importable = [str(workspace.modules), str(script.resolve().parent)]
+        plan = {"major": major, "script": str(script.resolve()), "modules_dir": str(workspace.modules)}
+        ran = run_step(workspace, "script", plan, workspace.environment(major, [str(script.resolve().parent)]), timeout)
+        if ran.error:
+            return [], RunOutcome({}, {}, [ran.error], 1, time.perf_counter() - started)
+        errors = []
+        if "script_error" in ran.results:
+            error = ran.results["script_error"]
+            errors.append(f"the script failed: {error['type']}: {error['message'][:300]}")
+        cases: list[Case] = []
+        made: dict = {}
+        for entry in ran.results["saved"]:
+            extension = Path(entry["original"]).suffix.lstrip(".") or "dir"
+            line, end_line = line_of_class(entry["class_name"])
+            cases.append(
+                Case(entry["case_id"], base.file, script.stem, entry["class_name"], "model", line, end_line, major,
+                     how=f"saved by the script as '{entry['original']}' (fit capped to one step)",
+                     formats=[extension])
+            )
+            if "error" in entry:
+                made[entry["case_id"]] = {"saved": {extension: {"error": entry["error"]}}}
+            else:
+                made[entry["case_id"]] = {"saved": {extension: {"path": entry["path"]}}, "probe": entry.get("probe")}
+        plan = {"major": major, "cases": [case.to_json() for case in cases], "modules_dir": str(workspace.modules)}
+        loads: dict[str, dict] = {}
+        for variant in LOAD_VARIANTS:
+            env = workspace.environment(major, [] if variant == "isolated" else importable)
+            outcome = run_step(workspace, "load", {**plan, "variant": variant, "made": made}, env, timeout)
+            if outcome.error:
+                errors.append(outcome.error)
+            loads[variant] = outcome.results
+        return cases, RunOutcome(made, loads, errors, 1 + len(LOAD_VARIANTS), time.perf_counter() - started)
+    finally:
+        workspace.remove()

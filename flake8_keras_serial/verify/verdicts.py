@@ -121,6 +121,10 @@ def _judge_runtime(case: Case, result: dict, loads: dict[str, dict], report: Cas
             error = saved["error"]
             if error["type"] == "NotImplementedError" and "HDF5" in error["message"]:
                 add("KS302", f"model.save('.{file_format}')", _text(error))
+            elif "Invalid filepath extension" in error["message"] or "save_format" in error["message"]:
+                add("KS307", f"model.save('.{file_format}')", _text(error))
+            elif "custom_objects" in error["message"]:
+                add("KS303", f"model.save('.{file_format}')", _text(error))
             elif error["type"] == "NotImplementedError":
                 add("KS101", f"model.save('.{file_format}')", _text(error))
             else:
