@@ -158,7 +158,8 @@ def main() -> int:
         per_file_ms = (min(warm["with"], warm["with2"]) - min(warm["without"], warm["without2"])) / warm["files"] * 1000
         print(f"project: {len(files)} files, {lines} lines, {len(index.modules)} modules indexed")
         print(f"flake8 alone (-j1, in-process):            {flake8_alone:7.2f} s")
-        print(f"cold index build:                          {cold:7.2f} s   = {cold / flake8_alone:.2f}x flake8 (budget 1.5x)")
+        ratio = cold / flake8_alone
+        print(f"cold index build:                          {cold:7.2f} s   = {ratio:.2f}x flake8 (budget 1.5x)")
         print(f"warm index load + re-validation, once:     {warm['load'] * 1000:7.1f} ms per process")
         print(f"added per checked Keras file, whole run:   {per_file_ms:7.2f} ms  (budget 10 ms)")
         print(f"a single-file run (editor) adds at most:   {warm['load'] * 1000 + per_file_ms:7.1f} ms")

@@ -41,10 +41,13 @@ def check_lines(
     except SyntaxError:
         return []  # flake8 reports E999; the CLI reports it itself
     except (Exception, RecursionError) as error:  # noqa: BLE001 - see module docstring
-        return [Finding(1, 0, "KS000", f"flake8-keras-serial could not check this file ({_describe(error)}); please report it")]
+        message = f"flake8-keras-serial could not check this file ({_describe(error)}); please report it"
+        return [Finding(1, 0, "KS000", message)]
 
 
-def _check_tree(lines: list[str], tree: ast.Module, project_major: int, project: ProjectContext | None) -> list[Finding]:
+def _check_tree(
+    lines: list[str], tree: ast.Module, project_major: int, project: ProjectContext | None
+) -> list[Finding]:
     if project is None:
         facts = collect_module_facts(tree, project_major)
     else:

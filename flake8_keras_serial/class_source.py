@@ -60,7 +60,8 @@ class Signature:
     def of(cls, function: FunctionNode) -> "Signature":
         arguments = function.args
         positional = [*arguments.posonlyargs, *arguments.args]
-        defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+        missing = len(positional) - len(arguments.defaults)
+        defaults: list[ast.expr | None] = [None] * missing + list(arguments.defaults)
         posonly_count = len(arguments.posonlyargs)
         start = 1 if positional and not _is_static(function) else 0
         parameters = [

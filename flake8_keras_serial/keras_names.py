@@ -112,6 +112,11 @@ def split_keras_name(qualified: str | None) -> KerasName | None:
     return None
 
 
+_PUBLIC_MODULES = frozenset(
+    {"layers", "models", "losses", "metrics", "initializers", "regularizers", "constraints", "optimizers"}
+)
+
+
 def _strip_internal_modules(path: str) -> str:
     """`engine.base_layer.Layer` or `src.layers.layer.Layer` -> `Layer`-ish paths.
 
@@ -120,7 +125,7 @@ def _strip_internal_modules(path: str) -> str:
     """
     parts = path.split(".")
     for index, part in enumerate(parts):
-        if part in ("layers", "models", "losses", "metrics", "initializers", "regularizers", "constraints", "optimizers"):
+        if part in _PUBLIC_MODULES:
             if index + 1 < len(parts) and parts[index + 1] == "schedules":
                 return "optimizers.schedules." + parts[-1]
             return part + "." + parts[-1]

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .keras_names import ImportMap, dotted_name, split_keras_name
 from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
-from .saveload_calls import CHECKPOINT, LOAD_MODEL, SAVE, find_save_load_calls
+from .saveload_calls import CHECKPOINT, SAVE, find_save_load_calls
 
 FORMAT_VERSION = 1
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
@@ -78,7 +78,9 @@ def import_context(root: Path, path: Path) -> str:
 # --- What one module says --------------------------------------------------
 
 
-def summarize(tree: ast.Module, lines: list[str], project_major: int, context: str, facts: ModuleFacts | None = None) -> dict:
+def summarize(
+    tree: ast.Module, lines: list[str], project_major: int, context: str, facts: ModuleFacts | None = None
+) -> dict:
     """A JSON-able summary of one module: its imports and, for Keras files,
     its custom classes, registered functions and saves."""
     imports = _imported_modules(tree, context)

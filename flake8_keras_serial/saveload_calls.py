@@ -123,7 +123,8 @@ def _classify(facts: ModuleFacts, call: ast.Call) -> SaveLoadCall | None:
         return None
     if qualified == "tensorflow.saved_model.save":
         model = _argument(call, 0, "obj")
-        return SaveLoadCall(TF_SAVED_MODEL, call, model, path_argument(facts, _argument(call, 1, "export_dir")), keywords)
+        path = path_argument(facts, _argument(call, 1, "export_dir"))
+        return SaveLoadCall(TF_SAVED_MODEL, call, model, path, keywords)
     if isinstance(func, ast.Attribute) and func.attr in (SAVE, SAVE_WEIGHTS, LOAD_WEIGHTS):
         if facts.imports.qualify(func.value) is not None or not is_model_expression(facts, func.value):
             return None  # `np.save(...)`, `image.save(...)`: not a Keras model

@@ -154,7 +154,9 @@ def test_default_run_without_select_includes_ks_codes(tmp_path):
 
 def test_bundled_example_reports_the_classic_mistakes():
     example = Path(__file__).resolve().parent.parent / "examples" / "classic_model.py"
-    result = run_flake8("--isolated", "--select=KS", "--keras-version=3", "--format=%(row)d:%(col)d:%(code)s", str(example))
+    result = run_flake8(
+        "--isolated", "--select=KS", "--keras-version=3", "--format=%(row)d:%(col)d:%(code)s", str(example)
+    )
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "9:1:KS105", "10:5:KS104", "13:9:KS201",

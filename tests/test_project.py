@@ -59,14 +59,17 @@ def test_next_run_sees_an_edit(tmp_path):
     assert "./serve.py:3:9:KS301" in flake8_findings(project)
     train = project / "train.py"
     # Register Scale; serve.py still does not import the registering modules.
-    train.write_text(train.read_text().replace("class Scale(", "@keras.saving.register_keras_serializable()\nclass Scale("))
+    registered = train.read_text().replace("class Scale(", "@keras.saving.register_keras_serializable()\nclass Scale(")
+    train.write_text(registered)
     result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "serve.py", cwd=project)
     assert result.stdout == (
         "serve.py:3:9: KS301 load_model() of 'artifacts/model.keras' cannot find the model saved there: "
         "import app.layers (registers 'app>Proj'), import train (registers 'Custom>Scale')\n"
     )
     serve = project / "serve.py"
-    serve.write_text("import keras\n\nimport app.layers\nimport train\n\nmodel = keras.models.load_model('artifacts/model.keras')\n")
+    serve.write_text(
+        "import keras\n\nimport app.layers\nimport train\n\nmodel = keras.models.load_model('artifacts/model.keras')\n"
+    )
     result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "serve.py", cwd=project)
     assert (result.returncode, result.stdout) == (0, "")
 

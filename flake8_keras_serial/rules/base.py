@@ -49,7 +49,8 @@ class ModuleContext:
         index = self.project.disk_index()
         if index is None:
             return None
-        summary = summarize(self.facts.tree, self.lines, self.project.project_major, self.project.import_context, self.facts)
+        project = self.project
+        summary = summarize(self.facts.tree, self.lines, project.project_major, project.import_context, self.facts)
         return index.with_module(self.project.module, summary)
 
     @cached_property

@@ -24,7 +24,8 @@ from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, Rule, quoted
 
 _HOW_TO_SERIALIZE = {
     LAYER: "serialize it with keras.layers.serialize() and rebuild it in from_config() with keras.layers.deserialize()",
-    CALLABLE: "serialize it with keras.activations.serialize() and turn it back with keras.activations.get() in __init__",
+    CALLABLE: "serialize it with keras.activations.serialize() and turn it back with keras.activations.get() "
+    "in __init__",
     ARRAY: "store it as a list (.tolist())",
     OBJECT: "serialize it with keras.saving.serialize_keras_object() and rebuild it in from_config() with "
     "keras.saving.deserialize_keras_object()",
@@ -226,7 +227,12 @@ class NestedObjectNotSerialized(Rule):
                     f"{source.name}.get_config() returns '{param.name}' ({kind}) as the object itself: the "
                     f".keras file cannot rebuild it and load fails with TypeError; {_HOW_TO_SERIALIZE[kind]}",
                 )
-            elif kind != ARRAY and _is_serialized(value) and not has_from_config and not _init_deserializes(source, param):
+            elif (
+                kind != ARRAY
+                and _is_serialized(value)
+                and not has_from_config
+                and not _init_deserializes(source, param)
+            ):
                 yield self.finding(
                     _def_position(get_config),
                     f"{source.name}.get_config() serializes '{param.name}' but no from_config() or __init__ "
@@ -261,7 +267,13 @@ def _init_deserializes(source: ClassSource, param: Parameter) -> bool:
     return False
 
 
-RULES = [NoUsableGetConfig(), GetConfigOmitsParameter(), GetConfigWithoutSuper(), InitRejectsBaseKeywords(), NestedObjectNotSerialized()]
+RULES = [
+    NoUsableGetConfig(),
+    GetConfigOmitsParameter(),
+    GetConfigWithoutSuper(),
+    InitRejectsBaseKeywords(),
+    NestedObjectNotSerialized(),
+]
 
 
 def _def_position(function) -> tuple[int, int]:

@@ -62,7 +62,10 @@ class NotRegistered(Rule):
         if source.major == 3:
             error = f"TypeError: Could not locate class '{source.name}'"
         else:
-            error = f"TypeError: 'str' object is not callable (.keras) or ValueError: Unknown {source.keras_class.kind}: '{source.name}' (.h5)"
+            error = (
+                f"TypeError: 'str' object is not callable (.keras) or "
+                f"ValueError: Unknown {source.keras_class.kind}: '{source.name}' (.h5)"
+            )
         yield self.finding(
             source.class_position(),
             f"{source.name} is not registered: load_model() without custom_objects cannot find it ({error}); "

@@ -138,7 +138,9 @@ class UnregisteredLossOrMetric(Rule):
             return
         for call in facts.calls:
             func = call.func
-            if not (isinstance(func, ast.Attribute) and func.attr == "compile" and is_model_expression(facts, func.value)):
+            if not (isinstance(func, ast.Attribute) and func.attr == "compile"):
+                continue
+            if not is_model_expression(facts, func.value):
                 continue
             for value in _losses_and_metrics(call):
                 problem = self._unregistered(module, value, saves)
@@ -203,12 +205,17 @@ class Keras3PathRules(Rule):
 
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
         exported = {
-            entry.path.literal: entry for entry in module.save_load_calls if entry.kind == TF_SAVED_MODEL and entry.path.literal
+            entry.path.literal: entry
+            for entry in module.save_load_calls
+            if entry.kind == TF_SAVED_MODEL and entry.path.literal
         }
         for entry in module.save_load_calls:
             major = _major(module, entry)
             if entry.kind == LOAD_MODEL and entry.path.literal in exported:
-                error = "ValueError: File format not supported" if major == 3 else "ValueError: ... lacks the TF-Keras metadata"
+                if major == 3:
+                    error = "ValueError: File format not supported"
+                else:
+                    error = "ValueError: ... lacks the TF-Keras metadata"
                 yield self.finding(
                     entry.position,
                     f"load_model() of '{entry.path.literal}', written by tf.saved_model.save(): it fails with "
@@ -246,9 +253,15 @@ class Keras3PathRules(Rule):
         elif entry.kind == CHECKPOINT and path.known_end is not None:
             if entry.keyword_is("save_weights_only", True):
                 if not path.ends_with(".weights.h5"):
-                    return f"ModelCheckpoint({shown}, save_weights_only=True): Keras 3 raises ValueError: the path must end in .weights.h5"
+                    return (
+                        f"ModelCheckpoint({shown}, save_weights_only=True): Keras 3 raises ValueError: "
+                        f"the path must end in .weights.h5"
+                    )
             elif not path.ends_with(".keras", ".h5"):
-                return f"ModelCheckpoint({shown}) saves whole models: Keras 3 raises ValueError: the path must end in .keras"
+                return (
+                    f"ModelCheckpoint({shown}) saves whole models: Keras 3 raises ValueError: "
+                    f"the path must end in .keras"
+                )
         return None
 
 

@@ -107,7 +107,11 @@ def _class_lines(path: Path):
     import ast  # noqa: PLC0415
 
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    lines = {node.name: (node.lineno, node.end_lineno or node.lineno) for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    lines = {
+        node.name: (node.lineno, node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+    }
     return lambda name: lines.get(name, (1, 1))
 
 

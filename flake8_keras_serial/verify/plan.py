@@ -76,7 +76,8 @@ def plan_file(path: Path, project_major: int, first_id: int = 0) -> tuple[list[C
             untested.append(Untested(str(path), keras_class.name, line, "a base class: only its subclasses are built"))
             continue
         source_view = ClassSource(keras_class, facts)
-        found = _arguments(keras_class.name, tree, facts, source_view.init_signature, settings.get(keras_class.name, {}))
+        class_settings = settings.get(keras_class.name, {})
+        found = _arguments(keras_class.name, tree, facts, source_view.init_signature, class_settings)
         if isinstance(found, str):
             untested.append(Untested(str(path), keras_class.name, line, found))
             continue
@@ -154,6 +155,8 @@ def value_spec(node: ast.expr, facts) -> dict | None:
     if qualified and qualified.startswith(("tensorflow.", "numpy.")):
         return {"attribute": qualified}
     return None
+
+
 def _input_shape(tree: ast.Module, facts) -> list[int] | None:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -168,7 +171,8 @@ def _input_shape(tree: ast.Module, facts) -> list[int] | None:
                 value = ast.literal_eval(candidate)
             except (ValueError, TypeError, SyntaxError, RecursionError):
                 continue
-            if isinstance(value, (tuple, list)) and node.func and isinstance(node.func, ast.Attribute) and node.func.attr == "build":
+            is_build = isinstance(node.func, ast.Attribute) and node.func.attr == "build"
+            if is_build and isinstance(value, (tuple, list)):
                 value = list(value)[1:]  # build() takes the batch dimension too
             if isinstance(value, (tuple, list)) and value and all(isinstance(item, int) for item in value):
                 return list(value)
