@@ -95,6 +95,52 @@ def run_rules(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def run_fix(arguments: argparse.Namespace) -> int:
+    """Print a unified diff of the fixes (or apply them with --write); say what cannot be fixed."""
+    import difflib
+
+    from .fixes import fix_source
+
+    try:
+        project_major = parse_choice(arguments.keras_version)
+    except ValueError as error:
+        print(f"keras-serial: {error}", file=sys.stderr)
+        return 2
+    select, ignore = _codes(arguments.select), _codes(arguments.ignore)
+    changed = 0
+    for path in _python_files(arguments.paths):
+        if not path.exists():
+            print(f"keras-serial: {path}: no such file or folder", file=sys.stderr)
+            return 2
+        try:
+            with tokenize.open(path) as handle:
+                source = handle.read()
+            result = fix_source(
+                source, project_major, str(path), lambda code: _selected(code, select, ignore), arguments.package
+            )
+        except (SyntaxError, UnicodeDecodeError, ValueError, OSError) as error:
+            print(f"keras-serial: {path}: cannot fix it: {error}", file=sys.stderr)
+            continue
+        for finding, reason in result.unfixed:
+            print(f"{path}:{finding.line}:{finding.col + 1}: {finding.code} not fixed: {reason}", file=sys.stderr)
+        if result.fixed == result.original:
+            continue
+        changed += 1
+        if arguments.write:
+            path.write_text(result.fixed, encoding="utf-8")
+            print(f"fixed {path}: {', '.join(sorted({finding.code for finding in result.applied}))}", file=sys.stderr)
+        else:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    result.original.splitlines(keepends=True),
+                    result.fixed.splitlines(keepends=True),
+                    fromfile=f"a/{path}",
+                    tofile=f"b/{path}",
+                )
+            )
+    return 1 if changed else 0
+
+
 def _run_verify(arguments: argparse.Namespace) -> int:
     from .verify.command import run_verify  # only this command needs the verifier
 
@@ -112,6 +158,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--select", help="comma-separated code prefixes to report (default: all)")
     check.add_argument("--ignore", help="comma-separated code prefixes not to report")
     check.set_defaults(handler=run_check)
+    fix = commands.add_parser("fix", help="print a diff of the automatic fixes (--write applies them)")
+    fix.add_argument("paths", nargs="+", metavar="PATH")
+    fix.add_argument("--write", action="store_true", help="change the files instead of printing a diff")
+    fix.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
+    fix.add_argument("--select", help="comma-separated code prefixes to fix (default: all)")
+    fix.add_argument("--ignore", help="comma-separated code prefixes not to fix")
+    fix.add_argument("--package", help="package= for register_keras_serializable (default: the module's name)")
+    fix.set_defaults(handler=run_fix)
     verify = commands.add_parser("verify", help="really save and load the models of Python files (needs TensorFlow)")
     verify.add_argument("paths", nargs="+", metavar="PATH")
     verify.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
@@ -136,7 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = parser.parse_args(argv)
     except SystemExit as exit_:
         return 2 if exit_.code not in (0, None) else 0
-    return arguments.handler(arguments)
+    try:
+        return arguments.handler(arguments)
+    except BrokenPipeError:  # `keras-serial fix . | head`: the reader left, nothing to say
+        sys.stdout = open(os.devnull, "w")
+        return 1
 
 
 if __name__ == "__main__":

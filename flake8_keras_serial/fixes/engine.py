@@ -1,0 +1,119 @@
+"""Find the libcst node each finding points at, and let the fixers rewrite it.
+
+All nodes are located in the original tree first (by the finding's line),
+then one transformer pass applies every fix to its node: fixes never chase
+line numbers that an earlier fix moved.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..checker import check_lines
+from ..keras_names import ImportMap
+from ..rules.base import Finding
+from . import config, registration, saveload, weights
+from .context import FixContext
+
+# code -> (where the finding points, the fixer)
+FIXERS = {
+    **config.FIXERS,
+    **registration.FIXERS,
+    **weights.FIXERS,
+    **saveload.FIXERS,
+}
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z0-9, ]+))?", re.IGNORECASE)
+
+
+@dataclass
+class FixResult:
+    original: str
+    fixed: str
+    applied: list[Finding] = field(default_factory=list)
+    unfixed: list[tuple[Finding, str]] = field(default_factory=list)  # with the reason
+
+
+def _noqa(line: str, code: str) -> bool:
+    match = _NOQA.search(line)
+    if match is None:
+        return False
+    codes = match.group("codes")
+    return codes is None or code in {part.strip().upper() for part in codes.split(",")}
+
+
+# A fix can uncover another finding (a get_config built on super() now passes
+# `name`, so an __init__ without **kwargs becomes KS104): fix until nothing changes.
+_MAX_ROUNDS = 3
+
+
+def fix_source(
+    source: str,
+    project_major: int,
+    filename: str | None = None,
+    selected=lambda code: True,
+    package: str | None = None,
+) -> FixResult:
+    result = FixResult(source, source)
+    for _ in range(_MAX_ROUNDS):
+        one_round = _fix_once(result.fixed, project_major, filename, selected, package)
+        result.applied += one_round.applied
+        result.unfixed = one_round.unfixed
+        if one_round.fixed == result.fixed:
+            break
+        result.fixed = one_round.fixed
+    return result
+
+
+def _fix_once(source: str, project_major: int, filename: str | None, selected, package: str | None) -> FixResult:
+    lines = source.splitlines(keepends=True)
+    result = FixResult(source, source)
+    findings = [
+        finding
+        for finding in check_lines(lines, project_major, ast.parse(source), filename)
+        if selected(finding.code) and not _noqa(lines[finding.line - 1] if finding.line <= len(lines) else "", finding.code)
+    ]
+    if not findings:
+        return result
+    module = cst.parse_module(source)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    imports = ImportMap()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.add(node)
+    context = FixContext(module, positions, imports, project_major, package or _package_from(filename))
+    for finding in findings:
+        fixer = FIXERS.get(finding.code)
+        if fixer is None:
+            result.unfixed.append((finding, "no automatic fix for this code"))
+            continue
+        reason = fixer.plan(context, finding)
+        if reason is None:
+            result.applied.append(finding)
+        else:
+            result.unfixed.append((finding, reason))
+    if result.applied:
+        updated = module.visit(context.transformer())
+        updated = context.add_imports(updated)
+        result.fixed = updated.code
+    return result
+
+
+def _package_from(filename: str | None) -> str:
+    if not filename:
+        return "Custom"
+    from pathlib import Path
+
+    from ..project_index import find_project_root, module_name
+
+    path = Path(filename)
+    try:
+        name = module_name(find_project_root(path), path)
+    except (OSError, ValueError):
+        name = path.stem
+    return name or path.stem

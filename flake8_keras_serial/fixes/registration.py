@@ -1,0 +1,85 @@
+"""Fix for KS105: register the class, spelled the way the file spells Keras."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..keras_names import split_keras_name
+from ..rules.base import Finding
+from .context import FixContext
+
+# library -> (imported module -> how to reach the decorator from it), then the import to add.
+_SPELLINGS = {
+    "keras": ([("keras", "{}.saving"), ("keras.saving", "{}")], "import keras", "keras.saving"),
+    "tf.keras": (
+        [("tensorflow.keras", "{}.utils"), ("tensorflow", "{}.keras.utils"), ("tensorflow.keras.utils", "{}")],
+        "import tensorflow as tf",
+        "tf.keras.utils",
+    ),
+    "tf_keras": ([("tf_keras", "{}.saving"), ("tf_keras.saving", "{}")], "import tf_keras", "tf_keras.saving"),
+}
+
+
+_IMPORTABLE = {"keras": "keras.saving", "tf.keras": "tensorflow.keras.utils", "tf_keras": "tf_keras.saving"}
+
+
+def _dotted(node: cst.CSTNode) -> str | None:
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def _library(context: FixContext, class_node: cst.ClassDef) -> tuple[str, str] | None:
+    """(library, the local name the base class is spelled from), e.g. ("tf.keras", "keras")."""
+    for base in class_node.bases:
+        dotted = _dotted(base.value)
+        keras_name = split_keras_name(context.imports.qualify_dotted(dotted))
+        if keras_name is not None:
+            return keras_name.library, dotted.split(".", 1)[0]
+    return None
+
+
+class Register:
+    def plan(self, context: FixContext, finding: Finding) -> str | None:
+        class_node = context.node_at(finding.line, finding.col, cst.ClassDef)
+        if class_node is None:
+            return "could not find the class to change"
+        found = _library(context, class_node)
+        if found is None:
+            return "its Keras base class comes from another module: register it there or by hand"
+        library, base_head = found
+        routes, import_statement, fallback = _SPELLINGS[library]
+        prefix = None
+        # The name the class's own base is spelled from comes first: `keras` in `keras.layers.Layer`.
+        candidates = sorted(context.imports.items(), key=lambda item: item[0] != base_head)
+        for local, target in candidates:
+            for module, template in routes:
+                if target == module:
+                    prefix = template.format(local)
+                    break
+            if prefix:
+                break
+        if prefix is None:
+            bound = dict(context.imports.items())
+            head = import_statement.split()[-1]  # `keras`, `tf`, `tf_keras`
+            if head not in bound:
+                context.require_import(import_statement)
+                prefix = fallback
+            elif "register_keras_serializable" not in bound:
+                # `keras` already names something else here (`from tensorflow import keras`).
+                context.require_import(f"from {_IMPORTABLE[library]} import register_keras_serializable")
+                prefix = ""
+            else:
+                return "the names the decorator needs are taken in this file: register it by hand"
+        function = f"{prefix}.register_keras_serializable" if prefix else "register_keras_serializable"
+        decorator = cst.Decorator(cst.parse_expression(f'{function}(package="{context.package}")'))
+        context.edit(class_node, lambda node: node.with_changes(decorators=[decorator, *node.decorators]))
+        return None
+
+
+FIXERS = {"KS105": Register()}

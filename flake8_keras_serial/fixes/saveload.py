@@ -1,0 +1,130 @@
+"""Fixes for KS302, KS303, KS307: the arguments of save calls."""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+from ..rules.base import Finding
+from .context import FixContext
+
+_H5 = (".h5", ".hdf5")
+
+
+def _path_argument(call: cst.Call, position: int = 0, keyword: str = "filepath") -> cst.Arg | None:
+    for argument in call.args:
+        if argument.keyword is not None and argument.keyword.value == keyword:
+            return argument
+    positional = [argument for argument in call.args if argument.keyword is None and not argument.star]
+    return positional[position] if len(positional) > position else None
+
+
+def _literal(argument: cst.Arg | None) -> str | None:
+    if argument is None or not isinstance(argument.value, cst.SimpleString):
+        return None
+    value = ast.literal_eval(argument.value.value)
+    return value if isinstance(value, str) else None
+
+
+def _without_keyword(call: cst.Call, keyword: str) -> cst.Call:
+    args = [arg for arg in call.args if not (arg.keyword is not None and arg.keyword.value == keyword)]
+    if args and len(args) < len(call.args):
+        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return call.with_changes(args=args)
+
+
+def _rewrite_path(context: FixContext, call: cst.Call, argument: cst.Arg, old: str, new: str) -> None:
+    """Change the literal path of this call, and of the loads of the same literal in the file."""
+    token = argument.value.value
+    prefix = token[: len(token) - len(token.lstrip("rbuRBU"))]
+    quote = token[len(prefix)]
+    if "\\" in new or quote in new or token[len(prefix) :].startswith(quote * 3):
+        replacement = cst.SimpleString(repr(new))
+    else:  # keep the file's quotes
+        replacement = cst.SimpleString(f"{prefix}{quote}{new}{quote}")
+
+    def swap(node: cst.Arg) -> cst.Arg:
+        return node.with_changes(value=replacement)
+
+    context.edit(argument, swap)
+    for node in context.positions:
+        if isinstance(node, cst.Call) and node is not call and _is_load(node):
+            loaded = _path_argument(node)
+            if _literal(loaded) == old:
+                context.edit(loaded, swap)
+
+
+def _is_load(call: cst.Call) -> bool:
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return name in ("load_model", "load_weights")
+
+
+def _call(context: FixContext, finding: Finding) -> cst.Call | None:
+    return context.node_at(finding.line, finding.col, cst.Call)
+
+
+def _save_path(call: cst.Call) -> cst.Arg | None:
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value in ("save", "save_weights"):
+        return _path_argument(call, 0)
+    return _path_argument(call, 1)  # keras.models.save_model(model, path)
+
+
+class SaveToKeras:
+    """KS302: `.h5` -> `.keras` for a subclassed model (and drop save_format="h5")."""
+
+    def plan(self, context: FixContext, finding: Finding) -> str | None:
+        call = _call(context, finding)
+        argument = _save_path(call) if call is not None else None
+        path = _literal(argument)
+        if path is None:
+            return "the path is not a string literal: change it by hand to end in .keras"
+        if path.lower().endswith(_H5):
+            _rewrite_path(context, call, argument, path, path.rsplit(".", 1)[0] + ".keras")
+        elif "." not in path.rsplit("/", 1)[-1]:
+            _rewrite_path(context, call, argument, path, path + ".keras")
+        context.edit(call, lambda node: _without_keyword(node, "save_format"))
+        return None
+
+
+class DropCustomObjects:
+    """KS303: save() takes no custom_objects."""
+
+    def plan(self, context: FixContext, finding: Finding) -> str | None:
+        call = _call(context, finding)
+        if call is None:
+            return "could not find the save() call"
+        context.edit(call, lambda node: _without_keyword(node, "custom_objects"))
+        return None
+
+
+class Keras3Path:
+    """KS307: a literal path Keras 3 accepts."""
+
+    def plan(self, context: FixContext, finding: Finding) -> str | None:
+        call = _call(context, finding)
+        if call is None:
+            return "could not find the call"
+        func = call.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if name in ("load_model",) or "tf.saved_model" in finding.message:
+            return "loading a SavedModel folder needs keras.layers.TFSMLayer or a re-export: no automatic fix"
+        weights_only = name == "save_weights" or "save_weights_only=True" in finding.message
+        argument = _path_argument(call, 0) if name != "save_model" else _path_argument(call, 1)
+        path = _literal(argument)
+        if path is None:
+            return "the path is not a string literal: change it by hand"
+        if weights_only:
+            new = path[: -len(".h5")] + ".weights.h5" if path.endswith(".h5") else path + ".weights.h5"
+        else:
+            last = path.rsplit("/", 1)[-1]
+            new = path.rsplit(".", 1)[0] + ".keras" if "." in last else path + ".keras"
+        if new != path:
+            _rewrite_path(context, call, argument, path, new)
+        context.edit(call, lambda node: _without_keyword(node, "save_format"))
+        return None
+
+
+FIXERS = {"KS302": SaveToKeras(), "KS303": DropCustomObjects(), "KS307": Keras3Path()}

@@ -1,0 +1,124 @@
+"""Fix for KS201: move `self.w = self.add_weight(...)` from __init__ into build()."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..rules.base import Finding
+from .context import FixContext, class_method, self_attribute_of
+
+
+class MoveToBuild:
+    def plan(self, context: FixContext, finding: Finding) -> str | None:
+        statement = context.node_at(finding.line, finding.col, cst.Assign)
+        line = context.parent(statement) if statement is not None else None
+        init = context.enclosing(statement, cst.FunctionDef) if statement is not None else None
+        class_node = context.enclosing(init, cst.ClassDef) if init is not None else None
+        if statement is None or class_node is None or init.name.value != "__init__":
+            return "only `self.x = self.add_weight(...)` statements are moved"
+        if not _is_add_weight(statement) or not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            return "only a `self.x = self.add_weight(...)` statement on a line of its own is moved"
+        if line not in init.body.body:
+            return "the statement is inside a block of __init__: not moving it"
+        renames = _parameter_attributes(init, statement)
+        if isinstance(renames, str):
+            return renames
+        moved = line.visit(_Rename(renames))
+        plan = context.state.setdefault(id(class_node), {"lines": [], "init": init})
+        if not plan["lines"]:
+            context.edit(init, lambda node: _without(node, plan["removed"]))
+            context.edit(class_node, lambda node: _with_build(node, plan["lines"]))
+            plan["removed"] = []
+        plan["lines"].append(moved)
+        plan["removed"].append(init.body.body.index(line))
+        return None
+
+
+def _is_add_weight(statement: cst.Assign) -> bool:
+    value = statement.value
+    return (
+        len(statement.targets) == 1
+        and isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value in ("add_weight", "add_variable")
+    )
+
+
+def _parameter_attributes(init: cst.FunctionDef, statement: cst.Assign) -> dict[str, str] | str:
+    """Parameters the call reads -> the attributes that hold them in build()."""
+    params = {param.name.value for param in [*init.params.params, *init.params.kwonly_params]}
+    renames = {}
+    stack: list[cst.CSTNode] = [statement.value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name) and node.value in params and node.value != "self":
+            attribute = self_attribute_of(init, node.value)
+            if attribute is None:
+                return f"it reads '{node.value}', which __init__ does not store under an obvious attribute"
+            renames[node.value] = attribute
+        if isinstance(node, cst.Attribute):
+            stack.append(node.value)  # `x.attr`: the attribute name is not a variable
+        elif isinstance(node, cst.Arg):
+            stack.append(node.value)  # `shape=`: the keyword is not a variable
+        else:
+            stack.extend(node.children)
+    return renames
+
+
+class _Rename(cst.CSTTransformer):
+    def __init__(self, renames: dict[str, str]) -> None:
+        self.renames = renames
+
+    def leave_Name(self, original_node, updated_node):
+        if updated_node.value in self.renames:
+            return cst.parse_expression(f"self.{self.renames[updated_node.value]}")
+        return updated_node
+
+    def visit_Attribute(self, node):
+        self.walk_value_only = True
+        return True
+
+    def leave_Attribute(self, original_node, updated_node):
+        return updated_node.with_changes(attr=original_node.attr)  # never rename `.attr`
+
+    def leave_Arg(self, original_node, updated_node):
+        return updated_node.with_changes(keyword=original_node.keyword)  # nor `keyword=`
+
+
+def _without(init: cst.FunctionDef, indexes: list[int]) -> cst.FunctionDef:
+    body = [line for index, line in enumerate(init.body.body) if index not in indexes]
+    return init.with_changes(body=init.body.with_changes(body=body))
+
+
+def _with_build(class_node: cst.ClassDef, lines: list[cst.SimpleStatementLine]) -> cst.ClassDef:
+    lines = [line.with_changes(leading_lines=[]) for line in lines]
+    body = list(class_node.body.body)
+    build = class_method(class_node, "build")
+    if build is not None:
+        index = body.index(build)
+        statements = list(build.body.body)
+        docstring = 1 if statements and _is_docstring(statements[0]) else 0
+        statements[docstring:docstring] = lines
+        body[index] = build.with_changes(body=build.body.with_changes(body=statements))
+    else:
+        method = cst.parse_statement("def build(self, input_shape):\n    pass\n")
+        method = method.with_changes(
+            body=method.body.with_changes(body=lines), leading_lines=[cst.EmptyLine(indent=False)]
+        )
+        init_index = next(
+            (i for i, item in enumerate(body) if isinstance(item, cst.FunctionDef) and item.name.value == "__init__"),
+            len(body) - 1,
+        )
+        body.insert(init_index + 1, method)
+    return class_node.with_changes(body=class_node.body.with_changes(body=body))
+
+
+def _is_docstring(line: cst.CSTNode) -> bool:
+    return (
+        isinstance(line, cst.SimpleStatementLine)
+        and isinstance(line.body[0], cst.Expr)
+        and isinstance(line.body[0].value, cst.SimpleString)
+    )
+
+
+FIXERS = {"KS201": MoveToBuild()}
