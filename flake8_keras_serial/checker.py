@@ -65,5 +65,12 @@ def _check_tree(
 
 
 def _describe(error: BaseException) -> str:
-    text = str(error).splitlines()[0] if str(error) else ""
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+    """`Type: first line of the message`, short, even for an exception whose str() fails."""
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001 - describing a failure must not fail
+        text = ""
+    first = text.splitlines()[0] if text.strip() else ""
+    if len(first) > 200:
+        first = first[:197] + "..."
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__

@@ -98,7 +98,7 @@ class ClassSource:
     facts: ModuleFacts
     parent: "ClassSource | None" = None  # the in-file parent class
     methods: dict[str, FunctionNode] = field(default_factory=dict)
-    _statements_by_method: dict[int, list[ast.stmt]] = field(default_factory=dict)
+    _statements_by_method: dict = field(default_factory=dict)  # per-method caches
 
     def __post_init__(self) -> None:
         for statement in self.keras_class.node.body:
@@ -139,6 +139,15 @@ class ClassSource:
     def init_signature(self) -> Signature | None:
         init, _ = self.find_method("__init__")
         return Signature.of(init) if init is not None else None
+
+    def config_summary(self, get_config: FunctionNode):
+        """What `get_config` returns (see config_method), read once per class."""
+        from .config_method import summarize_get_config  # config_method builds on this module
+
+        key = ("config", id(get_config))
+        if key not in self._statements_by_method:
+            self._statements_by_method[key] = summarize_get_config(get_config)
+        return self._statements_by_method[key]
 
     def statements(self, function: FunctionNode) -> list[ast.stmt]:
         """Every simple statement in a method, nested blocks included, in source order."""

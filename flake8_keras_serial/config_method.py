@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .class_source import FunctionNode, calls_in
 from .keras_names import dotted_name
@@ -26,7 +25,6 @@ class ConfigSummary:
     returns: bool = False  # a `return` with a value was seen
 
 
-@lru_cache(maxsize=256)
 def summarize_get_config(function: FunctionNode) -> ConfigSummary:
     reader = _ConfigReader(calls_super=any(_is_super_get_config(call) for call in calls_in(function)))
     reader.read_block(function.body)

@@ -43,13 +43,16 @@ _REVALIDATE_SECONDS = 2.0
 
 
 def find_project_root(path: Path) -> Path:
-    """The nearest folder at or above `path` holding a project marker."""
+    """The nearest folder at or above `path` holding a project marker; without
+    one, the working folder when the file is inside it (one project for the
+    whole run, not one per folder), else the file's folder."""
     start = path.resolve()
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
-    return folder
+    cwd = Path.cwd().resolve()
+    return cwd if cwd == folder or cwd in folder.parents else folder
 
 
 def cache_dir() -> Path:

@@ -71,14 +71,12 @@ class SaveLoadCall:
 
 
 def find_save_load_calls(facts: ModuleFacts) -> list[SaveLoadCall]:
-    found: list[SaveLoadCall] = []
-    if facts.tree is None:
-        return found
-    for scope, call in _calls_with_scope(facts.tree):
-        entry = _classify(facts, call)
-        if entry is not None:
-            entry.scope = scope
-            found.append(entry)
+    found = [entry for call in facts.calls if (entry := _classify(facts, call)) is not None]
+    if found and facts.tree is not None:  # scopes cost a walk: only files that save or load pay it
+        scopes = call_scopes(facts.tree)
+        for entry in found:
+            entry.scope = scopes.get(id(entry.call))
+    found.sort(key=lambda entry: (entry.call.lineno, entry.call.col_offset))
     return found
 
 

@@ -12,7 +12,8 @@ README = (ROOT / "README.md").read_text()
 
 
 def test_rule_table_lists_exactly_the_codes():
-    table_codes = re.findall(r"^\| (KS\d{3}) \|", README, flags=re.MULTILINE)
+    rules_section = README.split("\n## Rules\n", 1)[1].split("\n## ", 1)[0]
+    table_codes = re.findall(r"^\| (KS\d{3}) \|", rules_section, flags=re.MULTILINE)
     assert table_codes == list(CODES)
 
 
@@ -29,3 +30,10 @@ def test_sample_output_is_what_flake8_prints():
     assert len(sample) == 3
     for line in sample:
         assert line in printed
+
+
+def test_fix_table_names_only_codes_with_a_fixer():
+    from flake8_keras_serial.fixes.engine import FIXERS
+
+    fixes_section = README.split("\n## Fixes\n", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^\| (KS\d{3}) \|", fixes_section, flags=re.MULTILINE) == sorted(FIXERS)

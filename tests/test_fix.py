@@ -70,7 +70,8 @@ def test_fix_then_verify_round_trips_the_classic_example(tmp_path):
     (tmp_path / "pyproject.toml").write_text("")
     before = run_cli("verify", "--keras-version=3", "--format=json", "broken_classic.py", cwd=tmp_path)
     assert before.returncode == 1
-    failing = {item["class_name"]: [f["code"] for f in item["runtime"]] for item in json.loads(before.stdout)["classes"]}
+    classes = json.loads(before.stdout)["classes"]
+    failing = {item["class_name"]: [finding["code"] for finding in item["runtime"]] for item in classes}
     assert failing["MyCustomLayer"] and failing["MyModel"]
 
     fixed = run_cli("fix", "--write", "--keras-version=3", "broken_classic.py", cwd=tmp_path)

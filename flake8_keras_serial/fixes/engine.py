@@ -38,6 +38,10 @@ class FixResult:
     unfixed: list[tuple[Finding, str]] = field(default_factory=list)  # with the reason
 
 
+def _line(lines: list[str], number: int) -> str:
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
 def _noqa(line: str, code: str) -> bool:
     match = _NOQA.search(line)
     if match is None:
@@ -75,7 +79,7 @@ def _fix_once(source: str, project_major: int, filename: str | None, selected, p
     findings = [
         finding
         for finding in check_lines(lines, project_major, ast.parse(source), filename)
-        if selected(finding.code) and not _noqa(lines[finding.line - 1] if finding.line <= len(lines) else "", finding.code)
+        if selected(finding.code) and not _noqa(_line(lines, finding.line), finding.code)
     ]
     if not findings:
         return result

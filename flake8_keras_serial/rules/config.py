@@ -18,7 +18,6 @@ import ast
 
 from ..class_source import ClassSource, Parameter, Signature, calls_in, method_self, names_in, self_attribute
 from ..keras_names import dotted_name
-from ..config_method import summarize_get_config
 from ..module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT
 from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, Rule, quoted
 
@@ -112,7 +111,7 @@ class GetConfigOmitsParameter(Rule):
         signature = source.init_signature
         if get_config is None or signature is None or source.find_method("from_config")[0] is not None:
             return
-        summary = summarize_get_config(get_config)
+        summary = source.config_summary(get_config)
         if not summary.complete:
             return
         forwarded = _forwarded_to_super(source) if summary.calls_super else set()
@@ -155,7 +154,7 @@ class GetConfigWithoutSuper(Rule):
         get_config = source.methods.get("get_config")
         if get_config is None:
             return
-        summary = summarize_get_config(get_config)
+        summary = source.config_summary(get_config)
         if summary.calls_super or not summary.complete:
             return
         yield self.finding(
@@ -180,7 +179,7 @@ class InitRejectsBaseKeywords(Rule):
             return
         get_config, _ = source.find_method("get_config")
         if get_config is not None:
-            if not summarize_get_config(get_config).calls_super:
+            if not source.config_summary(get_config).calls_super:
                 return
             passed = BASE_CONFIG_KEYS
             why = "get_config() starts from super().get_config(), so the config holds"
@@ -214,7 +213,7 @@ class NestedObjectNotSerialized(Rule):
         signature = source.init_signature
         if get_config is None or signature is None:
             return
-        summary = summarize_get_config(get_config)
+        summary = source.config_summary(get_config)
         self_name = method_self(get_config)
         has_from_config = source.find_method("from_config")[0] is not None
         for param, kind in _non_plain_arguments(source, signature):
