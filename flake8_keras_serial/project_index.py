@@ -40,6 +40,8 @@ FORMAT_VERSION = 1
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 _REVALIDATE_SECONDS = 2.0
+# A run started in a home folder without project markers must not index the disk.
+MAX_FILES = 20_000
 
 
 def find_project_root(path: Path) -> Path:
@@ -314,6 +316,17 @@ class IndexStore:
 
 
 def project_files(root: Path):
+    """The project's .py files (hidden folders, virtual environments and build output left out),
+    at most MAX_FILES of them."""
+    count = 0
+    for path in _walk_python_files(root):
+        count += 1
+        if count > MAX_FILES:
+            return
+        yield path
+
+
+def _walk_python_files(root: Path):
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(
             name
