@@ -52,18 +52,31 @@ def _codes(text: str | None) -> list[str]:
     return [part.strip().upper() for part in (text or "").split(",") if part.strip()]
 
 
-def run_check(arguments: argparse.Namespace) -> int:
+class UsageError(Exception):
+    """Bad arguments: reported in one line, exit code 2."""
+
+
+def _options(arguments: argparse.Namespace):
+    """(Keras major version, code filter) from --keras-version, --select and --ignore."""
     try:
         project_major = parse_choice(arguments.keras_version)
     except ValueError as error:
-        print(f"keras-serial: {error}", file=sys.stderr)
-        return 2
+        raise UsageError(str(error)) from error
     select, ignore = _codes(arguments.select), _codes(arguments.ignore)
+    return project_major, lambda code: _selected(code, select, ignore)
+
+
+def _existing_python_files(paths: Sequence[str]) -> list[Path]:
+    missing = [path for path in paths if not Path(path).exists()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file or folder")
+    return list(_python_files(paths))
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    project_major, selected = _options(arguments)
     problems = 0
-    for path in _python_files(arguments.paths):
-        if not path.exists():
-            print(f"keras-serial: {path}: no such file or folder", file=sys.stderr)
-            return 2
+    for path in _existing_python_files(arguments.paths):
         try:
             lines = _read_lines(path)
             tree = ast.parse("".join(lines), filename=str(path))
@@ -76,7 +89,7 @@ def run_check(arguments: argparse.Namespace) -> int:
             problems += 1
             continue
         for finding in check_lines(lines, project_major, tree, str(path), arguments.project_root):
-            if _selected(finding.code, select, ignore):
+            if selected(finding.code):
                 print(f"{path}:{finding.line}:{finding.col + 1}: {finding.text()}")
                 problems += 1
     return 1 if problems else 0
@@ -101,23 +114,13 @@ def run_fix(arguments: argparse.Namespace) -> int:
 
     from .fixes import fix_source
 
-    try:
-        project_major = parse_choice(arguments.keras_version)
-    except ValueError as error:
-        print(f"keras-serial: {error}", file=sys.stderr)
-        return 2
-    select, ignore = _codes(arguments.select), _codes(arguments.ignore)
+    project_major, selected = _options(arguments)
     changed = 0
-    for path in _python_files(arguments.paths):
-        if not path.exists():
-            print(f"keras-serial: {path}: no such file or folder", file=sys.stderr)
-            return 2
+    for path in _existing_python_files(arguments.paths):
         try:
             with tokenize.open(path) as handle:
                 source = handle.read()
-            result = fix_source(
-                source, project_major, str(path), lambda code: _selected(code, select, ignore), arguments.package
-            )
+            result = fix_source(source, project_major, str(path), selected, arguments.package)
         except (SyntaxError, UnicodeDecodeError, ValueError, OSError) as error:
             print(f"keras-serial: {path}: cannot fix it: {error}", file=sys.stderr)
             continue
@@ -192,6 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if exit_.code not in (0, None) else 0
     try:
         return arguments.handler(arguments)
+    except UsageError as error:
+        print(f"keras-serial: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `keras-serial fix . | head`: the reader left, nothing to say
         sys.stdout = open(os.devnull, "w")
         return 1
