@@ -140,6 +140,9 @@ def _judge_runtime(case: Case, result: dict, loads: dict[str, dict], report: Cas
             elif outcome.get("same_outputs") is False:
                 code = silent_codes[0] if silent_codes else "KS901"
                 add(code, where, "loads without error but gives different outputs")
+            elif "weights" in result and outcome.get("weights") not in (None, result["weights"]):
+                code = silent_codes[0] if silent_codes else "KS901"
+                add(code, where, f"loads with {outcome['weights']} weights instead of {result['weights']}")
     # A serving process that does not import the module: that the class is
     # not found there is what KS301 checks at load calls, not a fault of the class.
     for file_format, outcome in loads.get("isolated", {}).get(case.case_id, {}).items():
