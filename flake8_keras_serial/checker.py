@@ -35,11 +35,13 @@ def check_lines(
         return []
     try:
         if tree is None:
-            tree = ast.parse("".join(lines))
+            try:
+                tree = ast.parse("".join(lines))
+            except (SyntaxError, ValueError):  # ValueError: a NUL byte, on Python 3.10
+                return []  # flake8 reports E999; the CLI reports it itself
         project = ProjectContext.for_file(filename, project_major, project_root) if filename is not None else None
-        return sorted(_check_tree(lines, tree, project_major, project))
-    except SyntaxError:
-        return []  # flake8 reports E999; the CLI reports it itself
+        # A set: two views of one mistake (`loss=f, metrics=[f]`) print once.
+        return sorted(set(_check_tree(lines, tree, project_major, project)))
     except (Exception, RecursionError) as error:  # noqa: BLE001 - see module docstring
         message = f"flake8-keras-serial could not check this file ({_describe(error)}); please report it"
         return [Finding(1, 0, "KS000", message)]

@@ -25,6 +25,7 @@ import ast
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
 import tokenize
@@ -336,8 +337,16 @@ def _walk_python_files(root: Path):
             and not (Path(folder) / name / "pyvenv.cfg").exists()
         )
         for name in sorted(files):
-            if name.endswith(".py"):
-                yield Path(folder) / name
+            path = Path(folder) / name
+            if name.endswith(".py") and _is_regular_file(path):
+                yield path
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _summarize_file(root: Path, path: Path, project_major: int) -> dict:
@@ -351,6 +360,53 @@ def _summarize_file(root: Path, path: Path, project_major: int) -> dict:
         return summarize(tree, lines, project_major, import_context(root, path))
     except RecursionError:
         return {"imports": []}
+
+
+_STRINGS = ("imports", "functions", "registered_functions")
+
+
+def valid_summary(summary: object) -> bool:
+    """A summary read from disk is used only if it has exactly the shapes the rules read."""
+    if not isinstance(summary, dict) or not _strings(summary.get("imports")):
+        return False
+    if any(key in summary and not _strings(summary[key]) for key in _STRINGS):
+        return False
+    classes = summary.get("classes", [])
+    others = summary.get("other_classes", [])
+    saves = summary.get("saves", [])
+    aliases = summary.get("aliases", {})
+    return (
+        isinstance(classes, list)
+        and all(_valid_class(item) for item in classes)
+        and isinstance(others, list)
+        and all(isinstance(item, dict) and isinstance(item.get("name"), str) and _strings(item.get("bases"))
+                for item in others)
+        and isinstance(saves, list)
+        and all(
+            isinstance(item, dict)
+            and isinstance(item.get("path"), str)
+            and _strings(item.get("uses"))
+            and _strings(item.get("compiled"))
+            for item in saves
+        )
+        and isinstance(aliases, dict)
+        and all(isinstance(key, str) and isinstance(value, str) for key, value in aliases.items())
+    )
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _valid_class(item: object) -> bool:
+    return (
+        isinstance(item, dict)
+        and all(isinstance(item.get(key), str) for key in ("name", "kind", "library"))
+        and isinstance(item.get("generic"), bool)
+        and isinstance(item.get("registered"), bool)
+        and _strings(item.get("keys"))
+        and _strings(item.get("uses"))
+    )
 
 
 def build_index(root: Path, project_major: int) -> ProjectIndex:
@@ -367,7 +423,7 @@ def build_index(root: Path, project_major: int) -> ProjectIndex:
             continue
         stamp = [stat.st_mtime_ns, stat.st_size]
         entry = cached.get(relative)
-        if not (isinstance(entry, dict) and entry.get("stamp") == stamp and isinstance(entry.get("summary"), dict)):
+        if not (isinstance(entry, dict) and entry.get("stamp") == stamp and valid_summary(entry.get("summary"))):
             entry = {"stamp": stamp, "summary": _summarize_file(root, path, project_major)}
             changed = True
         files[relative] = entry
