@@ -7,7 +7,15 @@ import re
 import libcst as cst
 
 from ..rules.base import Finding
-from .context import FixContext, class_method, init_parameters, self_attribute_of
+from .context import (
+    FixContext,
+    class_library,
+    class_method,
+    dotted,
+    init_parameters,
+    keras_module_spelling,
+    self_attribute_of,
+)
 
 _OMITTED = re.compile(r"omits constructor parameter '(?P<name>\w+)'")
 
@@ -166,7 +174,110 @@ def _add_element(ret: cst.Return, element: cst.BaseDictElement, first: bool) -> 
     return ret.with_changes(value=cst.Dict(parts))
 
 
+_RAW = re.compile(
+    r"returns '(?P<name>\w+)' \((?P<kind>a layer or function \(it is called\)|a layer|a function|an array|"
+    r"a Keras object)\) as the object itself"
+)
+_SERIALIZED = re.compile(r"serializes '(?P<name>\w+)' but no from_config")
+# kind -> (submodule, serializer, deserializer)
+_HELPERS = {
+    "a layer": ("layers", "serialize", "deserialize"),
+    "a function": ("activations", "serialize", "get"),
+}
+
+
+class SerializeNested:
+    """KS106: serialize the nested layer or function in get_config() and rebuild it in from_config()."""
+
+    def plan(self, context: FixContext, finding: Finding) -> str | None:
+        get_config = context.node_at(finding.line, finding.col, cst.FunctionDef)
+        class_node = context.enclosing(get_config, cst.ClassDef) if get_config is not None else None
+        found = class_library(context, class_node) if class_node is not None else None
+        if found is None:
+            return "could not find the class and its Keras library"
+        library = found[0]
+        raw, serialized = _RAW.search(finding.message), _SERIALIZED.search(finding.message)
+        if raw is not None:
+            name, kind = raw.group("name"), raw.group("kind")
+            if kind not in _HELPERS:
+                return f"{kind} needs a serializer chosen by hand: no automatic fix"
+            submodule, serializer, deserializer = _HELPERS[kind]
+            module = keras_module_spelling(context, library, submodule)
+            if module is None:
+                return f"this file imports no way to reach keras.{submodule}: no automatic fix"
+            value = _config_value(get_config, name)
+            if value is None:
+                return f"could not find the value of '{name}' in get_config()"
+            serialize = cst.parse_expression(f"{module}.{serializer}")
+            context.edit(value, lambda node: cst.Call(serialize, [cst.Arg(node)]))
+            rebuild = f"{module}.{deserializer}"
+        elif serialized is not None:
+            name = serialized.group("name")
+            value = _config_value(get_config, name)
+            callee = dotted(value.func) if isinstance(value, cst.Call) else None
+            if callee is None or "serialize" not in callee.rsplit(".", 1)[-1]:
+                return f"'{name}' is not stored with a known serializer: no automatic fix"
+            head, _, last = callee.rpartition(".")
+            deserializer = last.replace("serialize", "deserialize")
+            rebuild = f"{head}.{deserializer}" if head else deserializer
+        else:
+            return "no automatic fix"
+        _add_from_config_line(context, class_node, f'config["{name}"] = {rebuild}(config["{name}"])')
+        return None
+
+
+def _config_value(get_config: cst.FunctionDef, name: str) -> cst.BaseExpression | None:
+    """The expression get_config() stores under `name`."""
+    stack: list[cst.CSTNode] = [get_config.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.DictElement) and isinstance(node.key, cst.SimpleString):
+            if node.key.evaluated_value == name:
+                return node.value
+        elif isinstance(node, cst.Assign) and len(node.targets) == 1:
+            target = node.targets[0].target
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1:
+                index = target.slice[0].slice
+                if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+                    if index.value.evaluated_value == name:
+                        return node.value
+        elif isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value == name:
+            return node.value
+        stack.extend(node.children)
+    return None
+
+
+def _add_from_config_line(context: FixContext, class_node: cst.ClassDef, line: str) -> None:
+    """Collect the lines per class; one edit writes (or extends) from_config()."""
+    lines = context.state.setdefault(("from_config", id(class_node)), [])
+    if not lines:
+        context.edit(class_node, lambda node: _with_from_config(node, lines))
+    lines.append(line)
+
+
+def _with_from_config(class_node: cst.ClassDef, lines: list[str]) -> cst.ClassDef:
+    existing = class_method(class_node, "from_config")
+    if existing is not None:
+        params = [*existing.params.posonly_params, *existing.params.params]
+        config = params[1].name.value if len(params) > 1 else "config"
+        statements = [cst.parse_statement(line.replace('config["', f'{config}["') + "\n") for line in lines]
+        body = list(existing.body.body)
+        updated = existing.with_changes(body=existing.body.with_changes(body=[*statements, *body]))
+        return class_node.with_changes(
+            body=class_node.body.with_changes(
+                body=[updated if item is existing else item for item in class_node.body.body]
+            )
+        )
+    method = cst.parse_statement(
+        "@classmethod\ndef from_config(cls, config):\n"
+        + "".join(f"    {line}\n" for line in lines)
+        + "    return cls(**config)\n"
+    )
+    return _insert_after(class_node, "get_config", method)
+
+
 FIXERS = {
+    "KS106": SerializeNested(),
     "KS101": WriteGetConfig(),
     "KS102": AddMissingKey(),
     "KS103": StartFromSuper(),

@@ -126,3 +126,41 @@ def init_parameters(init: cst.FunctionDef) -> list[str]:
     """Constructor parameters a config must carry (self, *args, **kwargs and base keys excluded)."""
     params = [*init.params.posonly_params, *init.params.params][1:] + list(init.params.kwonly_params)
     return [param.name.value for param in params if param.name.value not in ("name", "trainable", "dtype")]
+
+
+_LIBRARY_ROOTS = {"keras": ("keras",), "tf.keras": ("tensorflow.keras", "tensorflow"), "tf_keras": ("tf_keras",)}
+
+
+def dotted(node: cst.CSTNode) -> str | None:
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def class_library(context: "FixContext", class_node: cst.ClassDef) -> tuple[str, str] | None:
+    """(library, the local name the base class is spelled from), e.g. ("tf.keras", "keras")."""
+    from ..keras_names import split_keras_name
+
+    for base in class_node.bases:
+        spelled = dotted(base.value)
+        keras_name = split_keras_name(context.imports.qualify_dotted(spelled))
+        if keras_name is not None:
+            return keras_name.library, spelled.split(".", 1)[0]
+    return None
+
+
+def keras_module_spelling(context: "FixContext", library: str, submodule: str) -> str | None:
+    """How this file reaches `<library>.<submodule>` (e.g. `layers`, `keras.layers`, `tf.keras.layers`)."""
+    for local, target in context.imports.items():
+        for root in _LIBRARY_ROOTS[library]:
+            full = f"{root}.{submodule}" if root != "tensorflow" else f"tensorflow.keras.{submodule}"
+            if target == full:
+                return local
+            if target == root:
+                return f"{local}.{submodule}" if root != "tensorflow" else f"{local}.keras.{submodule}"
+    return None

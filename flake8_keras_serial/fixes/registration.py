@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..keras_names import split_keras_name
 from ..rules.base import Finding
-from .context import FixContext
+from .context import FixContext, class_library
 
 # library -> (imported module -> how to reach the decorator from it), then the import to add.
 _SPELLINGS = {
@@ -23,33 +22,12 @@ _SPELLINGS = {
 _IMPORTABLE = {"keras": "keras.saving", "tf.keras": "tensorflow.keras.utils", "tf_keras": "tf_keras.saving"}
 
 
-def _dotted(node: cst.CSTNode) -> str | None:
-    parts = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
-
-
-def _library(context: FixContext, class_node: cst.ClassDef) -> tuple[str, str] | None:
-    """(library, the local name the base class is spelled from), e.g. ("tf.keras", "keras")."""
-    for base in class_node.bases:
-        dotted = _dotted(base.value)
-        keras_name = split_keras_name(context.imports.qualify_dotted(dotted))
-        if keras_name is not None:
-            return keras_name.library, dotted.split(".", 1)[0]
-    return None
-
-
 class Register:
     def plan(self, context: FixContext, finding: Finding) -> str | None:
         class_node = context.node_at(finding.line, finding.col, cst.ClassDef)
         if class_node is None:
             return "could not find the class to change"
-        found = _library(context, class_node)
+        found = class_library(context, class_node)
         if found is None:
             return "its Keras base class comes from another module: register it there or by hand"
         library, base_head = found
