@@ -85,3 +85,18 @@ def test_fix_then_verify_round_trips_the_classic_example(tmp_path):
         ("MyCustomLayer", True, []),
         ("MyModel", True, []),
     ]
+
+
+def test_ks301_fix_across_files_adds_custom_objects_and_imports(tmp_path):
+    project = tmp_path / "classic"
+    shutil.copytree(Path(__file__).parent / "projects" / "classic", project)
+    fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=project)
+    assert fixed.returncode == 1, fixed.stderr
+    assert (project / "serve.py").read_text() == (
+        "from train import Scale\n"
+        "import app.layers\n"
+        "import keras\n"
+        "\n"
+        'model = keras.models.load_model("artifacts/model.keras", custom_objects={"Scale": Scale})  # expect KS301:9\n'
+    )
+    assert run_cli("check", "--keras-version=3", "--select=KS301", ".", cwd=project).stdout == ""

@@ -13,8 +13,11 @@ Edit = Callable[[cst.CSTNode], cst.CSTNode]
 
 
 class FixContext:
-    def __init__(self, module: cst.Module, positions, imports: ImportMap, project_major: int, package: str) -> None:
+    def __init__(
+        self, module: cst.Module, positions, imports: ImportMap, project_major: int, package: str, module_name: str
+    ) -> None:
         self.module = module
+        self.module_name = module_name  # the file's dotted name in its project
         self.positions = positions
         self.imports = imports
         self.project_major = project_major

@@ -17,12 +17,13 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..checker import check_lines
 from ..keras_names import ImportMap
 from ..rules.base import Finding
-from . import config, registration, saveload, weights
+from . import config, project, registration, saveload, weights
 from .context import FixContext
 
 # code -> (where the finding points, the fixer)
 FIXERS = {
     **config.FIXERS,
+    **project.FIXERS,
     **registration.FIXERS,
     **weights.FIXERS,
     **saveload.FIXERS,
@@ -90,7 +91,8 @@ def _fix_once(source: str, project_major: int, filename: str | None, selected, p
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.add(node)
-    context = FixContext(module, positions, imports, project_major, package or _package_from(filename))
+    module_name = _module_name(filename)
+    context = FixContext(module, positions, imports, project_major, package or module_name or "Custom", module_name)
     for finding in findings:
         fixer = FIXERS.get(finding.code)
         if fixer is None:
@@ -108,16 +110,16 @@ def _fix_once(source: str, project_major: int, filename: str | None, selected, p
     return result
 
 
-def _package_from(filename: str | None) -> str:
+def _module_name(filename: str | None) -> str:
+    """The file's dotted module name in its project ("" without a file name)."""
     if not filename:
-        return "Custom"
+        return ""
     from pathlib import Path
 
     from ..project_index import find_project_root, module_name
 
     path = Path(filename)
     try:
-        name = module_name(find_project_root(path), path)
+        return module_name(find_project_root(path), path) or path.stem
     except (OSError, ValueError):
-        name = path.stem
-    return name or path.stem
+        return path.stem

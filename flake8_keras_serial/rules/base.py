@@ -27,6 +27,9 @@ class Finding:
     col: int  # 0-based, as flake8 expects from plugins (it prints col + 1)
     code: str
     message: str
+    # What a fix needs that the message only says in words (KS301: the custom objects
+    # and their modules, the modules to import). Not part of the finding's identity.
+    fix_data: tuple = field(default=(), compare=False, hash=False)
 
     def text(self) -> str:
         return f"{self.code} {self.message}"
@@ -94,10 +97,10 @@ class Rule:
     def check(self, source: ClassSource) -> Iterable[Finding]:
         return ()
 
-    def finding(self, position: tuple[int, int], message: str) -> Finding:
+    def finding(self, position: tuple[int, int], message: str, fix_data: tuple = ()) -> Finding:
         assert self.code in CODES, self.code
         line, col = position
-        return Finding(line, col, self.code, message)
+        return Finding(line, col, self.code, message, fix_data)
 
 
 def quoted(names: Iterable[str]) -> str:

@@ -49,11 +49,15 @@ class LoadWithoutCustomObjects(Rule):
             if index is None:
                 return
             linked, needed = _needed(module, index, entry)
-            message = _missing(module, index, entry, needed)
-            if message:
+            missing = _missing(module, index, entry, needed)
+            if missing is not None:
                 what = f"of '{entry.path.known_end}' " if entry.path.known_end else ""
                 source = "the model saved there" if linked else "this project's custom objects"
-                yield self.finding(entry.position, f"load_model() {what}cannot find {source}: {message}")
+                yield self.finding(
+                    entry.position,
+                    f"load_model() {what}cannot find {source}: {missing.message()}",
+                    missing.fix_data(),
+                )
 
 
 def _custom_object_scope_lines(module: ModuleContext) -> set[int]:
@@ -115,14 +119,34 @@ def _as_needed(owner: str, item: dict) -> Needed:
     return Needed(item["name"], owner, item["kind"], item["registered"], tuple(item["keys"]), item["library"])
 
 
-def _missing(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall, needed: list[Needed]) -> str | None:
+@dataclass(frozen=True)
+class Missing:
+    """What a load call must add: custom objects (name, defining module) and modules to import."""
+
+    custom_objects: tuple[tuple[str, str], ...]
+    imports: tuple[tuple[str, str], ...]  # (module, registered key)
+
+    def message(self) -> str:
+        parts = []
+        if self.custom_objects:
+            keys = ", ".join(f'"{name}": {name}' for name, _ in self.custom_objects)
+            modules = ", ".join(sorted({module for _, module in self.custom_objects}))
+            parts.append(f"pass custom_objects={{{keys}}} (defined in {modules})")
+        if self.imports:
+            parts.append(", ".join(f"import {module} (registers '{key}')" for module, key in self.imports))
+        return " and ".join(parts)
+
+    def fix_data(self) -> tuple:
+        return (("custom_objects", self.custom_objects), ("imports", tuple(module for module, _ in self.imports)))
+
+
+def _missing(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall, needed: list[Needed]) -> Missing | None:
     """What the load call must add, or None when it finds everything."""
     compile_false = entry.keyword_is("compile", False)
     here = module.project.module if module.project else ""
     imported = index.imports_closure(here) | {here}
-    keys: list[str] = []
-    defined_in: set[str] = set()
-    imports: list[str] = []
+    custom_objects: set[tuple[str, str]] = set()
+    imports: dict[str, str] = {}
     for item in needed:
         if compile_false and (item.kind in _COMPILE_ONLY or item.kind == "function"):
             continue
@@ -130,21 +154,12 @@ def _missing(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall, ne
         if not item.registered:
             if major == 2 and item.kind in _FOUND_BY_MODULE_IN_KERAS_2:
                 continue
-            keys.append(f'"{item.name}": {item.name}')
-            defined_in.add(item.module)
+            custom_objects.add((item.name, item.module))
         elif item.module not in imported:
-            registered_as = item.keys[0] if item.keys else item.name
-            imports.append(f"import {item.module} (registers '{registered_as}')")
-    if not keys and not imports:
+            imports.setdefault(item.module, item.keys[0] if item.keys else item.name)
+    if not custom_objects and not imports:
         return None
-    parts = []
-    if keys:
-        parts.append(
-            f"pass custom_objects={{{', '.join(sorted(set(keys)))}}} (defined in {', '.join(sorted(defined_in))})"
-        )
-    if imports:
-        parts.append(", ".join(sorted(set(imports))))
-    return " and ".join(parts)
+    return Missing(tuple(sorted(custom_objects)), tuple(sorted(imports.items())))
 
 
 RULES = [LoadWithoutCustomObjects()]
