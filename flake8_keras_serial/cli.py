@@ -150,28 +150,30 @@ def _run_verify(arguments: argparse.Namespace) -> int:
     return run_verify(arguments)
 
 
+def _add_file_options(command: argparse.ArgumentParser, verb: str | None) -> None:
+    """PATH..., --keras-version and (for commands that filter codes) --select/--ignore."""
+    command.add_argument("paths", nargs="+", metavar="PATH")
+    command.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
+    if verb:
+        command.add_argument("--select", help=f"comma-separated code prefixes to {verb} (default: all)")
+        command.add_argument("--ignore", help=f"comma-separated code prefixes not to {verb}")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="keras-serial", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="lint Python files and folders")
-    check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
+    _add_file_options(check, "report")
     check.add_argument("--project-root", help="root of the project the cross-file checks read (default: found)")
-    check.add_argument("--select", help="comma-separated code prefixes to report (default: all)")
-    check.add_argument("--ignore", help="comma-separated code prefixes not to report")
     check.set_defaults(handler=run_check)
     fix = commands.add_parser("fix", help="print a diff of the automatic fixes (--write applies them)")
-    fix.add_argument("paths", nargs="+", metavar="PATH")
+    _add_file_options(fix, "fix")
     fix.add_argument("--write", action="store_true", help="change the files instead of printing a diff")
-    fix.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
-    fix.add_argument("--select", help="comma-separated code prefixes to fix (default: all)")
-    fix.add_argument("--ignore", help="comma-separated code prefixes not to fix")
     fix.add_argument("--package", help="package= for register_keras_serializable (default: the module's name)")
     fix.set_defaults(handler=run_fix)
     verify = commands.add_parser("verify", help="really save and load the models of Python files (needs TensorFlow)")
-    verify.add_argument("paths", nargs="+", metavar="PATH")
-    verify.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
+    _add_file_options(verify, None)
     verify.add_argument("--format", choices=("text", "json"), default="text")
     verify.add_argument("--timeout", type=float, default=300.0, help="seconds per step (default: 300)")
     verify.add_argument(
