@@ -7,14 +7,14 @@ from __future__ import annotations
 
 # code -> one line: when it fires. The README table says the same.
 CODES: dict[str, str] = {
-    "KS000": "the plugin failed on this file (an internal error, please report it); nothing was checked there",
+    "KS000": "the plugin could not check a file or a class (internal error, or code nested too deeply)",
     "KS101": "no get_config() and Keras cannot auto-configure the class",
     "KS102": "get_config() omits a constructor parameter",
     "KS103": "get_config() is not built on super().get_config()",
     "KS104": "__init__ does not accept the name/trainable/dtype keywords the base config passes",
     "KS105": "custom class not registered with register_keras_serializable of its own library",
     "KS106": "get_config() returns a nested layer, function or array raw, or nothing deserializes it",
-    "KS107": "two classes registered under the same package>name",
+    "KS107": "two classes registered under the same package>name (in a file or across the project)",
     "KS108": "registered through the wrong library's registry",
     "KS201": "weight created in __init__ instead of build()",
     "KS202": "raw tf.Variable held by a Keras 3 layer or model",

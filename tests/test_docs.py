@@ -37,3 +37,13 @@ def test_fix_table_names_only_codes_with_a_fixer():
 
     fixes_section = README.split("\n## Fixes\n", 1)[1].split("\n## ", 1)[0]
     assert re.findall(r"^\| (KS\d{3}) \|", fixes_section, flags=re.MULTILINE) == sorted(FIXERS)
+
+
+def test_every_code_has_its_rule_page_and_every_page_a_code():
+    pages = {path.stem for path in (ROOT / "docs" / "rules").glob("*.md")}
+    assert pages == set(CODES)
+    for code in CODES:
+        text = (ROOT / "docs" / "rules" / f"{code}.md").read_text()
+        assert text.startswith(f"# {code}: ")
+        headings = [line for line in text.splitlines() if line.startswith("## ")]
+        assert headings[:3] == ["## What it does", "## Why is this bad", "## Example"], code

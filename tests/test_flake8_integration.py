@@ -78,8 +78,8 @@ def test_keras_version_from_config_file(tmp_path):
         "model.py:4:1: KS105 Proj is not registered: load_model() without custom_objects cannot find it "
         "(TypeError: 'str' object is not callable (.keras) or ValueError: Unknown layer: 'Proj' (.h5)); "
         "decorate it with @tf.keras.utils.register_keras_serializable()",
-        "model.py:9:5: KS103 Proj.get_config() does not start from super().get_config(): the name, dtype and "
-        "trainable flag are not saved and reload as defaults; start with config = super().get_config()",
+        "model.py:9:5: KS103 Proj.get_config() does not start from super().get_config(): the base config is not "
+        "saved, so the name reloads as the default; start with config = super().get_config()",
     ]
 
 

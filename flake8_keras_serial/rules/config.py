@@ -159,8 +159,8 @@ class GetConfigWithoutSuper(Rule):
             return
         yield self.finding(
             _def_position(get_config),
-            f"{source.name}.get_config() does not start from super().get_config(): the name, dtype and "
-            f"trainable flag are not saved and reload as defaults; start with config = super().get_config()",
+            f"{source.name}.get_config() does not start from super().get_config(): the base config is not "
+            f"saved, so the name reloads as the default; start with config = super().get_config()",
         )
 
 

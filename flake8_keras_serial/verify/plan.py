@@ -40,6 +40,7 @@ class Case:
     line: int
     end_line: int
     major: int
+    first_line: int = 0  # the first decorator's line (registration findings point there)
     args: list = field(default_factory=list)
     kwargs: dict = field(default_factory=dict)
     input_shape: list[int] = field(default_factory=lambda: list(DEFAULT_INPUT_SHAPE))
@@ -93,6 +94,7 @@ def plan_file(path: Path, project_major: int, first_id: int = 0) -> tuple[list[C
                 kind=keras_class.kind,
                 line=line,
                 end_line=keras_class.node.end_lineno or line,
+                first_line=min([line, *(decorator.lineno for decorator in keras_class.node.decorator_list)]),
                 major=facts.target.major_for(keras_class.library),
                 args=args,
                 kwargs=kwargs,

@@ -92,7 +92,7 @@ _CALL_SITE_CODES = frozenset({"KS301", "KS302", "KS305", "KS306", "KS307"})
 
 def judge(case: Case, made: dict, loads: dict[str, dict], static: list[Finding], end_line: int) -> CaseReport:
     report = CaseReport(case.file, case.class_name, case.line, case.how, tested=False)
-    in_class = [finding for finding in static if case.line <= finding.line <= end_line]
+    in_class = [finding for finding in static if (case.first_line or case.line) <= finding.line <= end_line]
     on_calls = [finding for finding in static if finding.code in _CALL_SITE_CODES]
     result = made.get(case.case_id, {})
     if "make" in result:
@@ -129,7 +129,9 @@ def _judge_runtime(case: Case, result: dict, loads: dict[str, dict], report: Cas
                 add("KS101", f"model.save('.{file_format}')", _text(error))
             else:
                 add("KS902", f"model.save('.{file_format}')", _text(error))
-    silent_codes = [finding.code for finding in static if finding.code in ("KS102", "KS202", "KS203", "KS106")]
+    silent_codes = [
+        finding.code for finding in static if finding.code in ("KS102", "KS202", "KS203", "KS106", "KS107", "KS101")
+    ]
     for variant in ("custom_objects", "imported"):
         for file_format, outcome in loads.get(variant, {}).get(case.case_id, {}).items():
             if not isinstance(outcome, dict):
