@@ -70,12 +70,6 @@ class KerasClass:
     def name(self) -> str:
         return self.node.name
 
-    def ancestors(self):
-        parent = self.parent
-        while parent is not None:
-            yield parent
-            parent = parent.parent
-
 
 @dataclass
 class ModuleFacts:

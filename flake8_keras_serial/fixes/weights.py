@@ -74,10 +74,6 @@ class _Rename(cst.CSTTransformer):
             return cst.parse_expression(f"self.{self.renames[updated_node.value]}")
         return updated_node
 
-    def visit_Attribute(self, node):
-        self.walk_value_only = True
-        return True
-
     def leave_Attribute(self, original_node, updated_node):
         return updated_node.with_changes(attr=original_node.attr)  # never rename `.attr`
 
