@@ -9,7 +9,8 @@ from typing import ClassVar, Iterable, Iterator
 from ..class_source import ClassSource
 from ..codes import CODES
 from ..module_facts import ModuleFacts
-from ..project_index import ProjectContext, ProjectIndex, summarize
+from ..module_summary import summarize
+from ..project_index import ProjectContext, ProjectIndex
 from ..saveload_calls import SaveLoadCall, call_scopes, find_save_load_calls
 
 ALL_KINDS = frozenset(

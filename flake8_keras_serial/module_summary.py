@@ -1,0 +1,157 @@
+"""What one module says, for the project index: its imports and, for a Keras
+file, its custom classes, registered functions and saves. A summary is plain
+JSON, so that it can be cached on disk; `valid_summary` decides whether one
+read back from the cache has exactly the shapes the rules read."""
+
+from __future__ import annotations
+
+import ast
+
+from .keras_names import ImportMap, dotted_name, split_keras_name
+from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
+from .saveload_calls import CHECKPOINT, SAVE, find_save_load_calls
+
+
+def summarize(
+    tree: ast.Module, lines: list[str], project_major: int, context: str, facts: ModuleFacts | None = None
+) -> dict:
+    """A JSON-able summary of one module: its imports and, for Keras files,
+    its custom classes, registered functions and saves."""
+    imports = _imported_modules(tree, context)
+    if not mentions_keras(lines):
+        return {"imports": imports}
+    if facts is None:
+        facts = collect_module_facts(tree, project_major, module=context)
+    classes = []
+    for keras_class in facts.classes:
+        classes.append(
+            {
+                "name": keras_class.name,
+                "kind": keras_class.kind,
+                "library": keras_class.library,
+                "generic": keras_class.generic,
+                "keys": [key for item in keras_class.registrations if (key := item.key(keras_class.name))],
+                "registered": bool(keras_class.registrations or keras_class.in_legacy_registry),
+                "uses": sorted(_instantiated_names(keras_class.node)),
+                "line": keras_class.node.lineno,
+            }
+        )
+    unresolved = [
+        {"name": node.name, "bases": [base for base in map(facts.imports.qualify, node.bases) if base]}
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and facts.class_named(node.name) is None
+    ]
+    return {
+        "imports": imports,
+        "classes": classes,
+        "other_classes": [item for item in unresolved if item["bases"]],
+        "functions": sorted(name for name in facts.functions if _is_top_level(tree, name)),
+        "registered_functions": sorted(facts.registered_functions),
+        "saves": _saves(facts),
+        "aliases": _project_aliases(facts),
+    }
+
+
+def _is_top_level(tree: ast.Module, name: str) -> bool:
+    return any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name for node in tree.body)
+
+
+def _imported_modules(tree: ast.Module, context: str) -> list[str]:
+    resolver = ImportMap(context)
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (module := resolver.absolute_module(node)):
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return sorted(name for name in found if split_keras_name(name) is None)
+
+
+def _instantiated_names(node: ast.AST) -> set[str]:
+    return {
+        name
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call) and (name := dotted_name(call.func)) and name.rsplit(".", 1)[-1][:1].isupper()
+    }
+
+
+def _project_aliases(facts: ModuleFacts) -> dict[str, str]:
+    """Local names bound by imports that are not Keras's (candidates for project classes)."""
+    return {
+        local: target
+        for local, target in facts.imports.items()
+        if split_keras_name(target) is None and not target.startswith(("tensorflow", "numpy"))
+    }
+
+
+def _saves(facts: ModuleFacts) -> list[dict]:
+    """Every model save with a known path, and the custom names the file instantiates."""
+    used = sorted(_instantiated_names(facts.tree)) if facts.tree is not None else []
+    compiled = sorted(_compiled_names(facts))
+    saves = []
+    for entry in find_save_load_calls(facts):
+        if entry.kind in (SAVE, CHECKPOINT) and entry.path.known_end:
+            saves.append({"path": entry.path.known_end, "line": entry.call.lineno, "uses": used, "compiled": compiled})
+    return saves
+
+
+def _compiled_names(facts: ModuleFacts) -> set[str]:
+    """Names of functions and classes handed to compile(loss=..., metrics=...)."""
+    found = set()
+    for call in facts.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "compile":
+            for value in [*call.args[1:3], *(item.value for item in call.keywords)]:
+                for node in ast.walk(value):
+                    if isinstance(node, ast.Name) and (node.id in facts.functions or facts.class_named(node.id)):
+                        found.add(node.id)
+                    elif isinstance(node, ast.Call) and (name := dotted_name(node.func)):
+                        found.add(name)
+    return found
+
+
+_STRINGS = ("imports", "functions", "registered_functions")
+
+
+def valid_summary(summary: object) -> bool:
+    """A summary read from disk is used only if it has exactly the shapes the rules read."""
+    if not isinstance(summary, dict) or not _strings(summary.get("imports")):
+        return False
+    if any(key in summary and not _strings(summary[key]) for key in _STRINGS):
+        return False
+    classes = summary.get("classes", [])
+    others = summary.get("other_classes", [])
+    saves = summary.get("saves", [])
+    aliases = summary.get("aliases", {})
+    return (
+        isinstance(classes, list)
+        and all(_valid_class(item) for item in classes)
+        and isinstance(others, list)
+        and all(isinstance(item, dict) and isinstance(item.get("name"), str) and _strings(item.get("bases"))
+                for item in others)
+        and isinstance(saves, list)
+        and all(
+            isinstance(item, dict)
+            and isinstance(item.get("path"), str)
+            and _strings(item.get("uses"))
+            and _strings(item.get("compiled"))
+            for item in saves
+        )
+        and isinstance(aliases, dict)
+        and all(isinstance(key, str) and isinstance(value, str) for key, value in aliases.items())
+    )
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _valid_class(item: object) -> bool:
+    return (
+        isinstance(item, dict)
+        and all(isinstance(item.get(key), str) for key in ("name", "kind", "library"))
+        and isinstance(item.get("generic"), bool)
+        and isinstance(item.get("registered"), bool)
+        and _strings(item.get("keys"))
+        and _strings(item.get("uses"))
+    )
