@@ -145,11 +145,14 @@ class UnregisteredLossOrMetric(Rule):
             for value in _losses_and_metrics(call):
                 problem = self._unregistered(module, value, saves)
                 if problem:
+                    if problem.startswith("the closure"):
+                        remedy = "write it as a registered Loss/Metric subclass whose get_config() holds its arguments"
+                    else:
+                        remedy = f"register it with {_file_decorator(facts)}"
                     yield self.finding(
                         (call.lineno, call.col_offset),
                         f"compile() gets {problem}: load_model() of the saved model fails unless it is passed in "
-                        f"custom_objects or loaded with compile=False; register it with "
-                        f"@keras.saving.register_keras_serializable()",
+                        f"custom_objects or loaded with compile=False; {remedy}",
                     )
 
     @staticmethod
@@ -174,6 +177,17 @@ class UnregisteredLossOrMetric(Rule):
         if factory is not None and (inner := _returned_inner_function(factory)) is not None:
             return f"the closure {inner}() made by {name}(), saved under the name '{inner}' that nothing registers"
         return None
+
+
+def _file_decorator(facts) -> str:
+    """The registration decorator in the Keras this file uses (as KS105 suggests it)."""
+    if facts.imports.imports_library("tf_keras"):
+        return "@tf_keras.saving.register_keras_serializable()"
+    if facts.target.project_major == 2:
+        return "@tf.keras.utils.register_keras_serializable()"
+    if facts.imports.imports_library("keras"):
+        return "@keras.saving.register_keras_serializable()"
+    return "@tf.keras.utils.register_keras_serializable()"
 
 
 def _losses_and_metrics(call: ast.Call) -> Iterator[ast.expr]:
