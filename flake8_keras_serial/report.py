@@ -4,6 +4,7 @@ annotations) and sarif (SARIF 2.1.0, as GitHub code scanning reads it)."""
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,12 @@ from .codes import CODES
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-RULE_PAGES = Path(__file__).resolve().parent.parent / "docs" / "rules"
+# A source checkout (or editable install) has docs/rules beside the package; `pip install`
+# puts the pages under <prefix>/share (see pyproject.toml).
+RULE_PAGE_FOLDERS = (
+    Path(__file__).resolve().parent.parent / "docs" / "rules",
+    Path(sys.prefix) / "share" / "flake8-keras-serial" / "rules",
+)
 
 
 @dataclass(frozen=True)
@@ -51,9 +57,12 @@ def _github(entry: Entry) -> str:
 
 
 def rule_page(code: str) -> str | None:
-    """The rule's page (docs/rules/KS###.md), where the package sits in a source checkout."""
-    page = RULE_PAGES / f"{code}.md"
-    return page.read_text(encoding="utf-8") if page.is_file() else None
+    """The rule's page (docs/rules/KS###.md), from the source tree or the installed copy."""
+    for folder in RULE_PAGE_FOLDERS:
+        page = folder / f"{code}.md"
+        if page.is_file():
+            return page.read_text(encoding="utf-8")
+    return None
 
 
 def sarif(entries: list[Entry], docs_url: str | None = None) -> dict:

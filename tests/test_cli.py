@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES, run_cli, run_flake8
 
 from flake8_keras_serial.codes import CODES
@@ -114,3 +116,24 @@ def test_sarif_is_valid_against_the_published_schema(tmp_path):
     document = json.loads(result.stdout)
     jsonschema.validators.validator_for(schema)(schema).validate(document)
     assert sorted(entry["ruleId"] for entry in document["runs"][0]["results"]) == ["E999", "KS105"]
+
+
+@pytest.mark.slow
+def test_installed_package_prints_the_rule_page(tmp_path):
+    """`pip install .` (not editable): the pages travel with the package."""
+    import subprocess
+    import venv
+
+    venv.create(tmp_path / "env", with_pip=True)
+    python = tmp_path / "env" / "bin" / "python"
+    repo = Path(__file__).resolve().parent.parent
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(repo)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert install.returncode == 0, install.stderr
+    shown = subprocess.run(
+        [str(python), "-m", "flake8_keras_serial.cli", "rules", "KS105"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    )
+    assert shown.stdout == (repo / "docs" / "rules" / "KS105.md").read_text()
