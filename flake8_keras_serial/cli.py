@@ -109,13 +109,18 @@ def run_rules(arguments: argparse.Namespace) -> int:
 
 
 def run_fix(arguments: argparse.Namespace) -> int:
-    """Print a unified diff of the fixes (or apply them with --write); say what cannot be fixed."""
+    """Print a unified diff of the fixes (or apply them with --write); say what cannot be fixed.
+
+    Two passes: every file is fixed, then the loads of a save path that a fix renamed in
+    another file follow the new name."""
     import difflib
 
     from .fixes import fix_source
+    from .fixes.saveload import rename_loads
 
     project_major, selected = _options(arguments)
-    changed = 0
+    sources: dict[Path, tuple[str, str, list[str]]] = {}  # path -> (original, fixed, codes fixed)
+    renames: dict[str, str] = {}
     for path in _existing_python_files(arguments.paths):
         try:
             with tokenize.open(path) as handle:
@@ -126,17 +131,22 @@ def run_fix(arguments: argparse.Namespace) -> int:
             continue
         for finding, reason in result.unfixed:
             print(f"{path}:{finding.line}:{finding.col + 1}: {finding.code} not fixed: {reason}", file=sys.stderr)
-        if result.fixed == result.original:
+        sources[path] = (source, result.fixed, sorted({finding.code for finding in result.applied}))
+        renames.update(result.renames)
+    changed = 0
+    for path, (original, fixed, codes) in sources.items():
+        fixed = rename_loads(fixed, renames)
+        if fixed == original:
             continue
         changed += 1
         if arguments.write:
-            path.write_text(result.fixed, encoding="utf-8")
-            print(f"fixed {path}: {', '.join(sorted({finding.code for finding in result.applied}))}", file=sys.stderr)
+            path.write_text(fixed, encoding="utf-8")
+            print(f"fixed {path}: {', '.join(codes) or 'loads of renamed files'}", file=sys.stderr)
         else:
             sys.stdout.writelines(
                 difflib.unified_diff(
-                    result.original.splitlines(keepends=True),
-                    result.fixed.splitlines(keepends=True),
+                    original.splitlines(keepends=True),
+                    fixed.splitlines(keepends=True),
                     fromfile=f"a/{path}",
                     tofile=f"b/{path}",
                 )

@@ -100,3 +100,17 @@ def test_ks301_fix_across_files_adds_custom_objects_and_imports(tmp_path):
         'model = keras.models.load_model("artifacts/model.keras", custom_objects={"Scale": Scale})  # expect KS301:9\n'
     )
     assert run_cli("check", "--keras-version=3", "--select=KS301", ".", cwd=project).stdout == ""
+
+
+def test_renamed_save_path_is_followed_by_the_loads_in_other_files(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "train.py").write_text(
+        "import keras\n\n\n@keras.saving.register_keras_serializable()\nclass Net(keras.Model):\n"
+        "    def call(self, x):\n        return x\n\n\nnet = Net()\nnet.save('artifacts/net.h5')\n"
+    )
+    (tmp_path / "serve.py").write_text("import keras\n\nimport train\n\nnet = keras.models.load_model('artifacts/net.h5')\n")
+    result = run_cli("fix", "--write", "--keras-version=3", "--select=KS302", ".", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert (tmp_path / "train.py").read_text().endswith("net.save('artifacts/net.keras')\n")
+    assert (tmp_path / "serve.py").read_text().endswith("net = keras.models.load_model('artifacts/net.keras')\n")
+    assert sorted(result.stderr.splitlines()) == ["fixed serve.py: loads of renamed files", "fixed train.py: KS302"]

@@ -24,6 +24,7 @@ class FixContext:
         self.package = package
         self.edits: dict[int, list[Edit]] = {}
         self.new_imports: list[str] = []
+        self.renames: dict[str, str] = {}  # literal save paths changed: old -> new
         self.state: dict = {}  # per-fixer bookkeeping (e.g. weights moved per class)
         self._parents: dict[int, cst.CSTNode] | None = None
 

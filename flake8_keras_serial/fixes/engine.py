@@ -37,6 +37,7 @@ class FixResult:
     fixed: str
     applied: list[Finding] = field(default_factory=list)
     unfixed: list[tuple[Finding, str]] = field(default_factory=list)  # with the reason
+    renames: dict[str, str] = field(default_factory=dict)  # save paths changed, for loads elsewhere
 
 
 def _line(lines: list[str], number: int) -> str:
@@ -68,6 +69,7 @@ def fix_source(
         one_round = _fix_once(result.fixed, project_major, filename, selected, package)
         result.applied += one_round.applied
         result.unfixed = one_round.unfixed
+        result.renames.update(one_round.renames)
         if one_round.fixed == result.fixed:
             break
         result.fixed = one_round.fixed
@@ -107,6 +109,7 @@ def _fix_once(source: str, project_major: int, filename: str | None, selected, p
         updated = module.visit(context.transformer())
         updated = context.add_imports(updated)
         result.fixed = updated.code
+        result.renames = context.renames
     return result
 
 

@@ -35,24 +35,47 @@ def _without_keyword(call: cst.Call, keyword: str) -> cst.Call:
 
 
 def _rewrite_path(context: FixContext, call: cst.Call, argument: cst.Arg, old: str, new: str) -> None:
-    """Change the literal path of this call, and of the loads of the same literal in the file."""
-    token = argument.value.value
-    prefix = token[: len(token) - len(token.lstrip("rbuRBU"))]
-    quote = token[len(prefix)]
-    if "\\" in new or quote in new or token[len(prefix) :].startswith(quote * 3):
-        replacement = cst.SimpleString(repr(new))
-    else:  # keep the file's quotes
-        replacement = cst.SimpleString(f"{prefix}{quote}{new}{quote}")
-
-    def swap(node: cst.Arg) -> cst.Arg:
-        return node.with_changes(value=replacement)
-
-    context.edit(argument, swap)
+    """Change the literal path of this call, and of the loads of the same literal in the file;
+    the rename is also recorded, for the loads in the other files being fixed."""
+    context.renames[old] = new
+    context.edit(argument, lambda node: node.with_changes(value=_same_quotes(node.value, new)))
     for node in context.positions:
         if isinstance(node, cst.Call) and node is not call and _is_load(node):
             loaded = _path_argument(node)
             if _literal(loaded) == old:
-                context.edit(loaded, swap)
+                context.edit(loaded, lambda node: node.with_changes(value=_same_quotes(node.value, new)))
+
+
+def _same_quotes(string: cst.SimpleString, new: str) -> cst.SimpleString:
+    token = string.value
+    prefix = token[: len(token) - len(token.lstrip("rbuRBU"))]
+    quote = token[len(prefix)]
+    if "\\" in new or quote in new or token[len(prefix) :].startswith(quote * 3):
+        return cst.SimpleString(repr(new))
+    return cst.SimpleString(f"{prefix}{quote}{new}{quote}")  # keep the file's quotes
+
+
+def rename_loads(source: str, renames: dict[str, str]) -> str:
+    """Point `load_model(...)`/`load_weights(...)` of a renamed literal path at its new name
+    (the save that was renamed is in another file of the same run)."""
+    if not renames or not any(old in source for old in renames):
+        return source
+    module = cst.parse_module(source)
+
+    class RenameLoads(cst.CSTTransformer):
+        def leave_Call(self, original_node, updated_node):
+            if not _is_load(updated_node):
+                return updated_node
+            argument = _path_argument(updated_node)
+            old = _literal(argument)
+            if old not in renames:
+                return updated_node
+            renamed = argument.with_changes(value=_same_quotes(argument.value, renames[old]))
+            return updated_node.with_changes(
+                args=[renamed if item is argument else item for item in updated_node.args]
+            )
+
+    return module.visit(RenameLoads()).code
 
 
 def _is_load(call: cst.Call) -> bool:
