@@ -108,7 +108,9 @@ def test_renamed_save_path_is_followed_by_the_loads_in_other_files(tmp_path):
         "import keras\n\n\n@keras.saving.register_keras_serializable()\nclass Net(keras.Model):\n"
         "    def call(self, x):\n        return x\n\n\nnet = Net()\nnet.save('artifacts/net.h5')\n"
     )
-    (tmp_path / "serve.py").write_text("import keras\n\nimport train\n\nnet = keras.models.load_model('artifacts/net.h5')\n")
+    (tmp_path / "serve.py").write_text(
+        "import keras\n\nimport train\n\nnet = keras.models.load_model('artifacts/net.h5')\n"
+    )
     result = run_cli("fix", "--write", "--keras-version=3", "--select=KS302", ".", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert (tmp_path / "train.py").read_text().endswith("net.save('artifacts/net.keras')\n")
