@@ -101,7 +101,8 @@ def run_rules(arguments: argparse.Namespace) -> int:
         if code not in CODES:
             print(f"keras-serial: unknown rule {arguments.code!r}; `keras-serial rules` lists them", file=sys.stderr)
             return 2
-        print(rule_page(code) or f"{code}  {CODES[code]}", end="" if rule_page(code) else "\n")
+        page = rule_page(code)
+        print(page if page else f"{code}  {CODES[code]}", end="" if page else "\n")
         return 0
     for code, summary in CODES.items():
         print(f"{code}  {summary}")

@@ -88,52 +88,36 @@ class ModuleFacts:
     def classify_value(self, node: ast.AST) -> str | None:
         """LAYER / CALLABLE / ARRAY / OBJECT for an argument value, or None if
         it is (or may be) a plain value Keras can put in a config."""
-        return classify_dotted_value(self, *_ast_value_shape(node))
+        if isinstance(node, ast.Lambda):
+            return CALLABLE
+        if isinstance(node, ast.Call):
+            return self._classify_call(dotted_name(node.func))
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            dotted = dotted_name(node)
+            if dotted in self.function_names or is_function_reference(self.imports.qualify_dotted(dotted)):
+                return CALLABLE
+        return None
+
+    def _classify_call(self, callee: str | None) -> str | None:
+        """What `callee(...)` builds: a layer, a Keras object, an array, or None."""
+        if callee is None:
+            return None
+        local = self.class_named(callee)
+        if local is not None:
+            return LAYER if local.kind in ("layer", "model") else OBJECT
+        qualified = self.imports.qualify_dotted(callee)
+        keras_name = split_keras_name(qualified)
+        if keras_name is not None:
+            if is_layer_constructor(keras_name):
+                return LAYER
+            return OBJECT if serializable_base(keras_name) is not None else None
+        return ARRAY if is_array_call(qualified) else None
 
     def class_named(self, name: str) -> KerasClass | None:
         for keras_class in self.classes:
             if keras_class.name == name:
                 return keras_class
         return None
-
-
-def classify_dotted_value(facts: ModuleFacts, shape: str, dotted: str | None) -> str | None:
-    """shape is "lambda", "call" (dotted = the callee), "reference" (dotted =
-    the name or attribute used as a value) or "other".
-    """
-    if shape == "lambda":
-        return CALLABLE
-    if dotted is None:
-        return None
-    if shape == "call":
-        local = facts.class_named(dotted)
-        if local is not None:
-            return LAYER if local.kind in ("layer", "model") else OBJECT
-        qualified = facts.imports.qualify_dotted(dotted)
-        keras_name = split_keras_name(qualified)
-        if keras_name is not None:
-            if is_layer_constructor(keras_name):
-                return LAYER
-            if serializable_base(keras_name) is not None:
-                return OBJECT
-            return None
-        return ARRAY if is_array_call(qualified) else None
-    if shape == "reference":
-        if dotted in facts.function_names:
-            return CALLABLE
-        if is_function_reference(facts.imports.qualify_dotted(dotted)):
-            return CALLABLE
-    return None
-
-
-def _ast_value_shape(node: ast.AST) -> tuple[str, str | None]:
-    if isinstance(node, ast.Lambda):
-        return "lambda", None
-    if isinstance(node, ast.Call):
-        return "call", dotted_name(node.func)
-    if isinstance(node, (ast.Name, ast.Attribute)):
-        return "reference", dotted_name(node)
-    return "other", None
 
 
 def mentions_keras(lines: list[str]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -93,7 +94,7 @@ def _fix_once(source: str, project_major: int, filename: str | None, selected, p
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.add(node)
-    module_name = _module_name(filename)
+    module_name = _module_name(filename, project_major)
     context = FixContext(module, positions, imports, project_major, package or module_name or "Custom", module_name)
     for finding in findings:
         fixer = FIXERS.get(finding.code)
@@ -113,16 +114,13 @@ def _fix_once(source: str, project_major: int, filename: str | None, selected, p
     return result
 
 
-def _module_name(filename: str | None) -> str:
+def _module_name(filename: str | None, project_major: int) -> str:
     """The file's dotted module name in its project ("" without a file name)."""
     if not filename:
         return ""
-    from pathlib import Path
+    from ..project_index import ProjectContext
 
-    from ..project_index import find_project_root, module_name
-
-    path = Path(filename)
     try:
-        return module_name(find_project_root(path), path) or path.stem
+        return ProjectContext.for_file(filename, project_major).module or Path(filename).stem
     except (OSError, ValueError):
-        return path.stem
+        return Path(filename).stem

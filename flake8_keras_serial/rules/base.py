@@ -66,6 +66,14 @@ class ModuleContext:
         """id(call) -> the function (or module) the call is in."""
         return call_scopes(self.facts.tree) if self.facts.tree is not None else {}
 
+    def major_of_call(self, entry: SaveLoadCall) -> int:
+        """The Keras a call runs under: its own library for `keras.models.load_model(...)`,
+        the file's for a method call on a model."""
+        keras_name = self.facts.imports.keras_name(entry.call.func)
+        if keras_name is not None:
+            return self.facts.target.major_for(keras_name.library)
+        return self.facts.target.project_major
+
     def saves_near(self, call, kinds: tuple[str, ...]) -> list[SaveLoadCall]:
         """The saves in the same function as `call`, or else in the whole file."""
         saves = [entry for entry in self.save_load_calls if entry.kind in kinds]

@@ -45,7 +45,7 @@ class LoadWithoutCustomObjects(Rule):
         for entry in loads:
             if "custom_objects" in entry.keywords or entry.call.lineno in scoped_lines:
                 continue
-            if entry.path.has_extension() is False and _load_major(module, entry) == 2:
+            if entry.path.has_extension() is False and module.major_of_call(entry) == 2:
                 continue  # a Keras 2 SavedModel folder loads without any code [s17, s17c]
             index = module.index
             if index is None:
@@ -60,11 +60,6 @@ class LoadWithoutCustomObjects(Rule):
                     f"load_model() {what}cannot find {source}: {missing.message()}",
                     missing.fix_data(),
                 )
-
-
-def _load_major(module: ModuleContext, entry: SaveLoadCall) -> int:
-    keras_name = module.facts.imports.keras_name(entry.call.func)
-    return module.facts.target.major_for(keras_name.library) if keras_name else module.facts.target.project_major
 
 
 def _custom_object_scope_lines(module: ModuleContext) -> set[int]:

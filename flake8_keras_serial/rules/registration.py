@@ -112,7 +112,7 @@ class WrongRegistry(Rule):
     def check(self, source: ClassSource) -> Iterator[Finding]:
         target = source.facts.target
         for registration in source.keras_class.registrations:
-            api = f"{_spelling(registration)}.{registration.api.path}"
+            api = f"{registration.library}.{registration.api.path}"
             if _missing_api(source, registration):
                 yield self.finding(
                     (registration.line, registration.col),
@@ -126,10 +126,6 @@ class WrongRegistry(Rule):
                     f"{source.name} is a Keras {source.major} class but {api} registers it in the {registry} "
                     f"registry, which its loader never reads; use {suggested_decorator(source)}",
                 )
-
-
-def _spelling(registration: Registration) -> str:
-    return {"keras": "keras", "tf.keras": "tf.keras", "tf_keras": "tf_keras"}[registration.library]
 
 
 RULES = [NotRegistered(), DuplicateRegisteredName(), WrongRegistry()]

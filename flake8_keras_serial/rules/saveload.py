@@ -22,15 +22,6 @@ from .base import Finding, ModuleContext, Rule
 H5 = (".h5", ".hdf5")
 
 
-def _major(module: ModuleContext, entry: SaveLoadCall) -> int:
-    """The Keras a call runs under: its own library for `keras.models.load_model(...)`,
-    the file's for a method call on a model."""
-    keras_name = module.facts.imports.keras_name(entry.call.func)
-    if keras_name is not None:
-        return module.facts.target.major_for(keras_name.library)
-    return module.facts.target.project_major
-
-
 class SubclassedModelToH5(Rule):
     code = "KS302"
 
@@ -41,7 +32,7 @@ class SubclassedModelToH5(Rule):
             classes = model_classes(module.facts, entry.model)
             if not classes:
                 continue
-            major = _major(module, entry)
+            major = module.major_of_call(entry)
             to_h5 = entry.path.ends_with(*H5) is True or (major == 2 and entry.save_format() == "h5")
             if not to_h5:
                 continue
@@ -224,7 +215,7 @@ class Keras3PathRules(Rule):
             if entry.kind == TF_SAVED_MODEL and entry.path.literal
         }
         for entry in module.save_load_calls:
-            major = _major(module, entry)
+            major = module.major_of_call(entry)
             if entry.kind == LOAD_MODEL and entry.path.literal in exported:
                 if major == 3:
                     error = "ValueError: File format not supported"
