@@ -20,7 +20,7 @@ from . import __version__
 from .checker import check_lines
 from .codes import CODES
 from .project_index import find_project_root
-from .report import FORMATS, Entry, render, rule_page
+from .report import FORMATS, Entry, docs_base_url, render, rule_page, summary
 from .versions import VERSION_CHOICES, parse_choice
 
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages"}
@@ -91,7 +91,11 @@ def run_check(arguments: argparse.Namespace) -> int:
         for finding in check_lines(lines, project_major, tree, str(path), arguments.project_root):
             if selected(finding.code):
                 entries.append(Entry(str(path), finding.line, finding.col + 1, finding.code, finding.message))
-    sys.stdout.write(render(entries, arguments.format, arguments.docs_url))
+    docs_url = arguments.docs_url or docs_base_url()
+    hyperlinks = arguments.format == "text" and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    sys.stdout.write(render(entries, arguments.format, docs_url, hyperlinks))
+    if arguments.format == "text":
+        sys.stderr.write(summary(entries))
     return 1 if entries else 0
 
 
@@ -104,8 +108,8 @@ def run_rules(arguments: argparse.Namespace) -> int:
         page = rule_page(code)
         print(page if page else f"{code}  {CODES[code]}", end="" if page else "\n")
         return 0
-    for code, summary in CODES.items():
-        print(f"{code}  {summary}")
+    for code, meaning in CODES.items():
+        print(f"{code}  {meaning}")
     return 0
 
 
@@ -218,7 +222,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_file_options(check, "report")
     check.add_argument("--project-root", help="root of the project the cross-file checks read (default: found)")
     check.add_argument("--format", choices=FORMATS, default="text", help="text (default), json, github or sarif")
-    check.add_argument("--docs-url", help="base URL of the rule pages, for SARIF helpUri")
+    check.add_argument(
+        "--docs-url",
+        help="base URL of the published rule pages (SARIF helpUri, links); default: the package's "
+        "Project-URL 'Rules', else the pages installed with it",
+    )
     check.set_defaults(handler=run_check)
     fix = commands.add_parser("fix", help="print a diff of the automatic fixes (--write applies them)")
     _add_file_options(fix, "fix")

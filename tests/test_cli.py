@@ -9,7 +9,8 @@ from conftest import FIXTURES, run_cli, run_flake8
 
 from flake8_keras_serial.codes import CODES
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
 
 
 def test_check_matches_flake8_on_every_fixture():
@@ -66,9 +67,16 @@ def test_output_formats(tmp_path):
     assert as_json.returncode == 1
     (entry,) = json.loads(as_json.stdout)
     assert (entry["path"], entry["line"], entry["column"], entry["code"]) == ("model.py", 4, 1, "KS105")
+    assert entry["rule_page"] == (REPO / "docs" / "rules" / "KS105.md").as_uri()
     github = run_cli("check", "--keras-version=3", "--format=github", "model.py", cwd=tmp_path)
     assert github.stdout.startswith("::warning file=model.py,line=4,col=1,title=KS105::KS105 Proj is not registered")
+    assert github.stdout.endswith("register_keras_serializable()%0Akeras-serial rules KS105\n")
     assert github.stdout.count("\n") == 1
+    text = run_cli("check", "--keras-version=3", "model.py", cwd=tmp_path)
+    assert text.stdout.startswith("model.py:4:1: KS105 Proj is not registered")
+    assert text.stderr == (
+        "Found 1 finding: KS105. Why each breaks, and what to write instead: keras-serial rules KS105\n"
+    )
     sarif = json.loads(
         run_cli(
             "check", "--keras-version=3", "--format=sarif", "--docs-url=https://example.org/rules/", "model.py",
@@ -85,6 +93,63 @@ def test_output_formats(tmp_path):
         "artifactLocation": {"uri": "model.py", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 4, "startColumn": 1},
     }
+
+
+def test_a_terminal_gets_each_code_as_a_hyperlink_to_its_page(tmp_path):
+    """In a real pseudo-terminal the code is an OSC 8 link; piped output stays plain (above)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    (tmp_path / "model.py").write_text("import keras\n\n\nclass Proj(keras.layers.Layer):\n    pass\n")
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flake8_keras_serial.cli", "check", "--keras-version=3", "model.py"],
+        cwd=tmp_path, stdout=follower, stderr=subprocess.PIPE, env={**os.environ, "TERM": "xterm"},
+    )
+    os.close(follower)
+    _, stderr = process.communicate(timeout=120)
+    printed = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal's other end closed: all read
+            break
+        if not chunk:
+            break
+        printed += chunk
+    os.close(leader)
+    page = (REPO / "docs" / "rules" / "KS105.md").as_uri()
+    assert process.returncode == 1
+    assert printed.decode().startswith(f"model.py:4:1: \033]8;;{page}\033\\KS105\033]8;;\033\\ Proj is not")
+    assert stderr.decode().startswith("Found 1 finding: KS105.")
+
+
+def test_published_pages_are_linked_from_the_package_metadata(tmp_path):
+    """`[project.urls] Rules = ...` in the installed metadata becomes every link's base."""
+    (tmp_path / "model.py").write_text("import keras\n\n\nclass Proj(keras.layers.Layer):\n    pass\n")
+    site = tmp_path / "site"
+    dist_info = site / "flake8_keras_serial-9.9.9.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: flake8-keras-serial\nVersion: 9.9.9\n"
+        "Project-URL: Rules, https://example.org/keras-serial/rules/\n"
+    )
+    env = {"PYTHONPATH": str(site)}
+    as_json = run_cli("check", "--keras-version=3", "--format=json", "model.py", cwd=tmp_path, env=env)
+    assert json.loads(as_json.stdout)[0]["rule_page"] == "https://example.org/keras-serial/rules/KS105.md"
+    sarif = json.loads(
+        run_cli("check", "--keras-version=3", "--format=sarif", "model.py", cwd=tmp_path, env=env).stdout
+    )
+    rules = {rule["id"]: rule for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["KS105"]["helpUri"] == "https://example.org/keras-serial/rules/KS105.md"
+    github = run_cli("check", "--keras-version=3", "--format=github", "model.py", cwd=tmp_path, env=env)
+    assert github.stdout.endswith("%0Ahttps://example.org/keras-serial/rules/KS105.md\n")
+    # Without published pages SARIF has no helpUri (a file URI would open nothing on GitHub), only the page text.
+    local = json.loads(run_cli("check", "--keras-version=3", "--format=sarif", "model.py", cwd=tmp_path).stdout)
+    (rule,) = [rule for rule in local["runs"][0]["tool"]["driver"]["rules"] if rule["id"] == "KS105"]
+    assert "helpUri" not in rule and rule["help"]["markdown"].startswith("# KS105: ")
 
 
 def test_pyproject_settings_mean_what_the_flake8_options_mean(tmp_path):
