@@ -53,7 +53,9 @@ def _check_tree(
     if project is None:
         facts = collect_module_facts(tree, project_major)
     else:
-        facts = collect_module_facts(tree, project_major, project.resolve_base, project.import_context)
+        facts = collect_module_facts(
+            tree, project_major, project.resolve_base, project.import_context, project.resolve_wrapper
+        )
     by_class = {id(keras_class): ClassSource(keras_class, facts) for keras_class in facts.classes}
     sources = list(by_class.values())
     for source in sources:

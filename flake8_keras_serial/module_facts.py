@@ -7,7 +7,9 @@ finding the Keras classes here costs almost nothing.
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from .keras_names import (
     ImportMap,
@@ -82,6 +84,9 @@ class ModuleFacts:
     assignments: dict[str, list[ast.expr]] = field(default_factory=dict)
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
     registered_functions: set[str] = field(default_factory=set)  # defs decorated with register_keras_serializable
+    # Top-level functions and classes of this file that call register_keras_serializable
+    # in their body (a project's own decorator): name -> the Keras API they call.
+    registration_wrappers: dict[str, KerasName] = field(default_factory=dict)
     tree: ast.Module | None = None
     module_constants: dict[str, ast.expr] = field(default_factory=dict)  # top-level `NAME = "literal"`
 
@@ -126,11 +131,13 @@ def mentions_keras(lines: list[str]) -> bool:
 
 
 def collect_module_facts(
-    tree: ast.Module, project_major: int, resolve_base=None, module: str | None = None
+    tree: ast.Module, project_major: int, resolve_base=None, module: str | None = None, resolve_wrapper=None
 ) -> ModuleFacts:
     """One walk of the tree. `module` is the file's dotted name (for relative
-    imports); `resolve_base(qualified)` -> (kind, library, generic) or None
-    finds Keras base classes defined in other modules of the project."""
+    imports). Two lookups into the other modules of the project:
+    `resolve_base(qualified)` -> (kind, library, generic) or None finds Keras base
+    classes, `resolve_wrapper(qualified)` -> the Keras register API's dotted name or
+    None finds the project's own registering decorators."""
     imports = ImportMap(module)
     class_nodes: list[ast.ClassDef] = []
     function_names: set[str] = set()
@@ -164,17 +171,24 @@ def collect_module_facts(
             for target_node in statement.targets:
                 if isinstance(target_node, ast.Name):
                     facts.module_constants[target_node.id] = statement.value
+    facts.registration_wrappers = _registration_wrappers(tree, calls, imports)
+
+    def registration(decorator: ast.AST) -> Registration | None:
+        return _registration(decorator, imports) or _wrapper_registration(
+            decorator, imports, facts.registration_wrappers, resolve_wrapper
+        )
+
     for function in functions.values():
-        if any(_registration(decorator, imports) is not None for decorator in function.decorator_list):
+        if any(registration(decorator) is not None for decorator in function.decorator_list):
             facts.registered_functions.add(function.name)
     by_name = {keras_class.name: keras_class for keras_class in facts.classes}
     for keras_class in facts.classes:
         for decorator in keras_class.node.decorator_list:
-            registration = _registration(decorator, imports)
-            if registration is not None:
+            found = registration(decorator)
+            if found is not None:
                 # The `@` stands at the class's indentation, one column or more before the call.
-                registration.col = keras_class.node.col_offset
-                keras_class.registrations.append(registration)
+                found.col = keras_class.node.col_offset
+                keras_class.registrations.append(found)
     for statement in statements:
         _note_call_form_registration(statement, imports, by_name)
     for call in calls:
@@ -232,6 +246,81 @@ def _registration(node: ast.AST, imports: ImportMap) -> Registration | None:
     package = _literal_or_none(values.get("package"), default="Custom")
     name = _literal_or_none(values.get("name"), default="")
     return Registration(api.library, api, package, name, node.lineno, node.col_offset)
+
+
+def _registration_wrappers(tree: ast.Module, calls: list[ast.Call], imports: ImportMap) -> dict[str, KerasName]:
+    """Module-level functions and classes whose body calls register_keras_serializable,
+    directly or through another such function of the file: a project's own registering
+    decorator, such as keras-hub's `keras_hub_export` (a class, defined under `if namex:`,
+    whose `__call__` calls a helper that registers)."""
+    registering = [
+        (call.lineno, api)
+        for call in calls
+        if (api := imports.keras_name(call.func)) is not None and is_register_function(api)
+    ]
+    if not registering:  # the usual case: nothing to look for
+        return {}
+    spans = [
+        (definition.name, definition.body[0].lineno, definition.end_lineno or definition.lineno)
+        for definition in _module_level_definitions(tree)
+    ]
+    wrappers: dict[str, KerasName] = {}
+    while registering:
+        found_now = {}
+        for name, first_line, last_line in spans:
+            if name not in wrappers:
+                for line, api in registering:
+                    if first_line <= line <= last_line:
+                        found_now[name] = api
+                        break
+        wrappers.update(found_now)
+        registering = [
+            (call.lineno, found_now[call.func.id])
+            for call in calls
+            if isinstance(call.func, ast.Name) and call.func.id in found_now
+        ]
+    return wrappers
+
+
+def _module_level_definitions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
+    """Functions and classes defined at module level, also under `if`/`try` (optional imports)."""
+    pending: list[ast.stmt] = list(tree.body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if statement.body:
+                yield statement
+        elif isinstance(statement, (ast.If, ast.Try)) or type(statement).__name__ == "TryStar":
+            for part in ("body", "orelse", "finalbody"):
+                pending.extend(getattr(statement, part, []))
+            for handler in getattr(statement, "handlers", []):
+                pending.extend(handler.body)
+
+
+def _wrapper_registration(
+    node: ast.AST, imports: ImportMap, wrappers: dict[str, KerasName], resolve_wrapper=None
+) -> Registration | None:
+    """`@my_register(...)` or `@my_register`, where my_register is a registration wrapper of
+    this file or (through `resolve_wrapper`) of another module of the project. The key it
+    registers under is its own business: unknown here."""
+    target = node.func if isinstance(node, ast.Call) else node
+    api = wrappers.get(target.id) if isinstance(target, ast.Name) else None
+    if api is None and resolve_wrapper is not None:
+        qualified = imports.qualify(target)
+        if qualified and _may_be_project_module(qualified) and (dotted := resolve_wrapper(qualified)):
+            api = split_keras_name(dotted)
+    if api is None:
+        return None
+    return Registration(api.library, api, None, None, node.lineno, node.col_offset)
+
+
+# Imports that are never a module of the user's project: `@tf.function` or
+# `@functools.wraps` must not make the checker read the project index.
+_NOT_PROJECT_ROOTS = frozenset(getattr(sys, "stdlib_module_names", ())) | {"tensorflow", "numpy", "jax", "torch"}
+
+
+def _may_be_project_module(qualified: str) -> bool:
+    return split_keras_name(qualified) is None and qualified.partition(".")[0] not in _NOT_PROJECT_ROOTS
 
 
 def _literal_or_none(node: ast.AST | None, default: str) -> str | None:

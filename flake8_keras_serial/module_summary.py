@@ -32,6 +32,9 @@ def summarize(
                 "generic": keras_class.generic,
                 "keys": [key for item in keras_class.registrations if (key := item.key(keras_class.name))],
                 "registered": bool(keras_class.registrations or keras_class.in_legacy_registry),
+                "decorators": sorted(
+                    name for decorator in keras_class.node.decorator_list if (name := _decorator(decorator, facts))
+                ),
                 "uses": sorted(_instantiated_names(keras_class.node)),
                 "line": keras_class.node.lineno,
             }
@@ -47,9 +50,17 @@ def summarize(
         "other_classes": [item for item in unresolved if item["bases"]],
         "functions": sorted(name for name in facts.functions if _is_top_level(tree, name)),
         "registered_functions": sorted(facts.registered_functions),
+        "registration_wrappers": {
+            name: f"{api.library}.{api.path}" for name, api in sorted(facts.registration_wrappers.items())
+        },
         "saves": _saves(facts),
         "aliases": _project_aliases(facts),
     }
+
+
+def _decorator(node: ast.AST, facts: ModuleFacts) -> str | None:
+    """The imported name a class decorator calls: `@lib_export(...)` -> `lib.api_export.lib_export`."""
+    return facts.imports.qualify(node.func if isinstance(node, ast.Call) else node)
 
 
 def _is_top_level(tree: ast.Module, name: str) -> bool:
@@ -123,6 +134,7 @@ def valid_summary(summary: object) -> bool:
     others = summary.get("other_classes", [])
     saves = summary.get("saves", [])
     aliases = summary.get("aliases", {})
+    wrappers = summary.get("registration_wrappers", {})
     return (
         isinstance(classes, list)
         and all(_valid_class(item) for item in classes)
@@ -137,8 +149,14 @@ def valid_summary(summary: object) -> bool:
             and _strings(item.get("compiled"))
             for item in saves
         )
-        and isinstance(aliases, dict)
-        and all(isinstance(key, str) and isinstance(value, str) for key, value in aliases.items())
+        and _string_map(aliases)
+        and _string_map(wrappers)
+    )
+
+
+def _string_map(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(key, str) and isinstance(text, str) for key, text in value.items()
     )
 
 
@@ -154,4 +172,5 @@ def _valid_class(item: object) -> bool:
         and isinstance(item.get("registered"), bool)
         and _strings(item.get("keys"))
         and _strings(item.get("uses"))
+        and _strings(item.get("decorators"))
     )

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from .module_summary import summarize, valid_summary
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: summaries list registration wrappers
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 _REVALIDATE_SECONDS = 2.0
@@ -167,6 +167,14 @@ class ProjectIndex:
                     if found := self.keras_base(base, seen | {qualified}):
                         return found
         return None
+
+    def registration_wrapper(self, qualified: str) -> str | None:
+        """The Keras register API (dotted) that `qualified`, a registering decorator of the project, calls."""
+        owner, _, name = qualified.rpartition(".")
+        module = self.resolve_module(owner) if owner else None
+        if module is None:
+            return None
+        return self.modules[module].get("registration_wrappers", {}).get(name)
 
     def with_module(self, name: str, summary: dict) -> "ProjectIndex":
         """A copy in which `name` is summarised from the text being checked."""
@@ -337,3 +345,7 @@ class ProjectContext:
             index = self.disk_index()
             self._bases[qualified] = index.keras_base(qualified) if index is not None else None
         return self._bases[qualified]
+
+    def resolve_wrapper(self, qualified: str) -> str | None:
+        index = self.disk_index()
+        return index.registration_wrapper(qualified) if index is not None else None

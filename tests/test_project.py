@@ -35,14 +35,14 @@ def flake8_findings(project: Path, *extra: str) -> list[str]:
 
 def cli_findings(project: Path) -> list[str]:
     result = run_cli("check", "--keras-version=3", "--select=KS301,KS105,KS107", ".", cwd=project)
-    assert result.stderr.startswith(f"Found {len(result.stdout.splitlines())} findings: ")
+    assert result.stderr.startswith(f"Found {len(result.stdout.splitlines())} finding")
     return sorted(
         f"./{path}:{line}:{col}:{message.split()[0]}"
         for path, line, col, message in (entry.split(":", 3) for entry in result.stdout.splitlines())
     )
 
 
-@pytest.mark.parametrize("name", ["classic", "collision"])
+@pytest.mark.parametrize("name", ["classic", "collision", "wrapper"])
 def test_project_flake8_and_cli_agree_with_the_announcements(tmp_path, name):
     project = tmp_path / name
     shutil.copytree(PROJECTS / name, project)
@@ -116,3 +116,17 @@ def test_stale_or_broken_cache_is_rebuilt(tmp_path):
         third = run_flake8("--isolated", "--select=KS301,KS105,KS107", "--keras-version=3",
                            "--format=%(path)s:%(row)d:%(col)d:%(code)s", ".", cwd=project, env=env)
         assert (sorted(third.stdout.splitlines()), third.stderr) == (expected, "")
+
+
+def test_a_class_registered_by_the_projects_own_decorator_is_found_by_import(tmp_path):
+    """lib.api_export.lib_export registers what it decorates (through a helper), so the
+    loader needs only the import, and lib.layers' Scale and Shift are not KS105."""
+    project = tmp_path / "wrapper"
+    shutil.copytree(PROJECTS / "wrapper", project)
+    result = run_flake8("--isolated", "--select=KS", "--keras-version=3", ".", cwd=project)
+    assert result.stdout.splitlines() == [
+        "./lib/layers.py:18:1: KS105 Plain is not registered: load_model() without custom_objects cannot find it "
+        "(TypeError: Could not locate class 'Plain'); decorate it with @keras.saving.register_keras_serializable()",
+        "./serve.py:3:9: KS301 load_model() of 'model.keras' cannot find the model saved there: "
+        "import lib.layers (registers 'Scale')",
+    ]

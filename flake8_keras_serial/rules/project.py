@@ -108,7 +108,7 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
         key = (defined_in, item["name"])
         if key in found:
             continue
-        found[key] = _as_needed(defined_in, item)
+        found[key] = _as_needed(defined_in, item, index)
         stack += [(defined_in, used) for used in item.get("uses", [])]
     for owner, name in compiled:  # custom loss/metric functions of the saving module
         if name in index.modules.get(owner, {}).get("functions", []):
@@ -117,8 +117,10 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
     return True, list(found.values())
 
 
-def _as_needed(owner: str, item: dict) -> Needed:
-    return Needed(item["name"], owner, item["kind"], item["registered"], tuple(item["keys"]), item["library"])
+def _as_needed(owner: str, item: dict, index) -> Needed:
+    # A decorator imported from another module of the project may be its registering wrapper.
+    registered = item["registered"] or any(index.registration_wrapper(name) for name in item.get("decorators", []))
+    return Needed(item["name"], owner, item["kind"], registered, tuple(item["keys"]), item["library"])
 
 
 @dataclass(frozen=True)

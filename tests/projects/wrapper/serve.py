@@ -1,0 +1,3 @@
+import keras
+
+model = keras.models.load_model("model.keras")  # expect KS301:9
