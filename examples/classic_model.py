@@ -1,5 +1,5 @@
-"""The classic subclassed model from many tutorials: it trains, it saves,
-and then it cannot be loaded in another process."""
+"""The classic models from many tutorials: they train, they save, and then
+they cannot be loaded in another process."""
 
 import numpy as np
 import tensorflow as tf
@@ -44,15 +44,20 @@ class MyModel(keras.Model):
     def __init__(self, hidden):
         super().__init__()
         self.dense = keras.layers.Dense(hidden)
+        # Built again by MyModel's constructor on load: its own config is never read.
         self.custom = MyCustomLayer(hidden)
-        self.wrapped = Wrapper(keras.layers.Dense(hidden))
-        self.scale = Scale(hidden, scale=2.0)
 
     def call(self, inputs):
-        return self.scale(self.wrapped(self.custom(self.dense(inputs))))
+        return self.custom(self.dense(inputs))
 
 
 model = MyModel(16)
 model.compile(optimizer="adam", loss="mse")
 model.fit(np.zeros((8, 4)), np.zeros((8, 16)), epochs=1, verbose=0)
 model.save("my_model.keras")
+
+# A Functional model records each layer's config and class name.
+inputs = keras.Input((4,))
+outputs = Scale(16, scale=2.0)(Wrapper(keras.layers.Dense(16))(inputs))
+functional = keras.Model(inputs, outputs)
+functional.save("functional.keras")

@@ -136,6 +136,31 @@ class ClassSource:
         return None, None
 
     @cached_property
+    def rebuilt_by(self) -> str | None:
+        """The other Keras class of the file that builds this layer, when the file builds it
+        only inside such classes (`self.block = Block(4)` in their `__init__`) and none of them
+        serializes objects in get_config. The saved file then records only the owner's config,
+        and the owner's constructor builds the layer again on load: this class's own config and
+        registered name are never read (measured: Keras 3.15 and tf_keras 2.21, `.keras`, with
+        a subclassed and a functional-style owner)."""
+        keras_class = self.keras_class
+        if not keras_class.instantiated or keras_class.kind not in ("layer", "model"):
+            return None
+        everywhere = sum(1 for call in self.facts.calls if _calls_name(call, self.name))
+        owners = []
+        inside_owners = 0
+        for owner in self.facts.classes:
+            if owner is keras_class:
+                continue
+            built_here = sum(1 for call in calls_in(owner.node) if _calls_name(call, self.name))
+            if built_here:
+                if _serializes_objects(owner.node):
+                    return None  # its config names this class: the loader looks it up
+                owners.append(owner.name)
+                inside_owners += built_here
+        return owners[0] if owners and inside_owners == everywhere else None
+
+    @cached_property
     def init_signature(self) -> Signature | None:
         init, _ = self.find_method("__init__")
         return Signature.of(init) if init is not None else None
@@ -211,6 +236,21 @@ class ClassSource:
         used = sum(1 for found in names_in(init) if found == name)
         named_positional = sum(1 for param in signature.parameters if param.position is not None)
         return used > forwarded or self.keras_class.most_positional_arguments > named_positional
+
+
+def _calls_name(call: ast.Call, name: str) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id == name
+
+
+def _serializes_objects(owner: ast.ClassDef) -> bool:
+    """Its get_config calls a serialize function (`serialize_keras_object`, `layers.serialize`...)."""
+    for statement in owner.body:
+        if isinstance(statement, FunctionNode) and statement.name == "get_config":
+            return any(
+                (callee := dotted_name(call.func)) is not None and callee.rsplit(".", 1)[-1].startswith("serialize")
+                for call in calls_in(statement)
+            )
+    return False
 
 
 def _statements(function: FunctionNode) -> list[ast.stmt]:

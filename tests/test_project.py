@@ -26,7 +26,7 @@ def announced(project: Path) -> list[str]:
 
 def flake8_findings(project: Path, *extra: str) -> list[str]:
     result = run_flake8(
-        "--isolated", "--select=KS301,KS105,KS107", "--keras-version=3", "-j2",
+        "--isolated", "--select=KS000,KS301,KS105,KS107", "--keras-version=3", "-j2",
         "--format=%(path)s:%(row)d:%(col)d:%(code)s", ".", *extra, cwd=project,
     )
     assert result.stderr == ""
@@ -34,7 +34,7 @@ def flake8_findings(project: Path, *extra: str) -> list[str]:
 
 
 def cli_findings(project: Path) -> list[str]:
-    result = run_cli("check", "--keras-version=3", "--select=KS301,KS105,KS107", ".", cwd=project)
+    result = run_cli("check", "--keras-version=3", "--select=KS000,KS301,KS105,KS107", ".", cwd=project)
     assert result.stderr.startswith(f"Found {len(result.stdout.splitlines())} finding")
     return sorted(
         f"./{path}:{line}:{col}:{message.split()[0]}"
@@ -108,12 +108,12 @@ def test_stale_or_broken_cache_is_rebuilt(tmp_path):
     data["files"]["train.py"]["summary"] = {"imports": []}
     index_file.write_text(json.dumps(data))
     os.utime(project / "train.py", ns=(1, 1))
-    second = run_flake8("--isolated", "--select=KS301,KS105,KS107", "--keras-version=3",
+    second = run_flake8("--isolated", "--select=KS000,KS301,KS105,KS107", "--keras-version=3",
                         "--format=%(path)s:%(row)d:%(col)d:%(code)s", ".", cwd=project, env=env)
     assert sorted(second.stdout.splitlines()) == expected
     for garbage in ("{not json", json.dumps({"version": 999, "files": {}}), json.dumps([1, 2])):
         index_file.write_text(garbage)
-        third = run_flake8("--isolated", "--select=KS301,KS105,KS107", "--keras-version=3",
+        third = run_flake8("--isolated", "--select=KS000,KS301,KS105,KS107", "--keras-version=3",
                            "--format=%(path)s:%(row)d:%(col)d:%(code)s", ".", cwd=project, env=env)
         assert (sorted(third.stdout.splitlines()), third.stderr) == (expected, "")
 
@@ -129,4 +129,6 @@ def test_a_class_registered_by_the_projects_own_decorator_is_found_by_import(tmp
         "(TypeError: Could not locate class 'Plain'); decorate it with @keras.saving.register_keras_serializable()",
         "./serve.py:3:9: KS301 load_model() of 'model.keras' cannot find the model saved there: "
         "import lib.layers (registers 'Scale')",
+        "./serve_any.py:4:9: KS301 load_model() cannot find this project's custom objects: "
+        "pass custom_objects={\"Plain\": Plain} (defined in lib.layers) and import lib.layers (registers 'Scale')",
     ]

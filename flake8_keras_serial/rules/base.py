@@ -92,9 +92,15 @@ class Rule:
 
     code: ClassVar[str]
     kinds: ClassVar[frozenset[str]] = ALL_KINDS
+    # The finding matters only when Keras records the class's own config and looks its
+    # name up on load: not for a layer that another class of the file builds again
+    # in its constructor (ClassSource.rebuilt_by).
+    needs_own_config: ClassVar[bool] = False
 
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
         for source in module.sources:
+            if self.needs_own_config and source.rebuilt_by is not None:
+                continue
             if source.keras_class.kind in self.kinds:
                 try:
                     # Materialised here so that one odd class cannot cost the rest of the file.

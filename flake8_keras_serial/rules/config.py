@@ -59,6 +59,7 @@ class NoUsableGetConfig(Rule):
     """KS101: no get_config and the auto-config cannot describe the class."""
 
     code = "KS101"
+    needs_own_config = True
     kinds = LAYERS_AND_MODELS
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
@@ -105,6 +106,7 @@ class GetConfigOmitsParameter(Rule):
     """KS102: an explicit get_config that leaves out a constructor parameter."""
 
     code = "KS102"
+    needs_own_config = True
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         get_config = source.methods.get("get_config")
@@ -148,6 +150,7 @@ class GetConfigWithoutSuper(Rule):
     """KS103: get_config that does not start from super().get_config()."""
 
     code = "KS103"
+    needs_own_config = True
     kinds = frozenset({"layer", "model", "loss", "metric"})
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
@@ -168,6 +171,7 @@ class InitRejectsBaseKeywords(Rule):
     """KS104: __init__ that cannot take the name/trainable/dtype the config passes."""
 
     code = "KS104"
+    needs_own_config = True
     kinds = LAYERS_AND_MODELS
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
@@ -206,6 +210,7 @@ class NestedObjectNotSerialized(Rule):
     serialized without anything to deserialize it."""
 
     code = "KS106"
+    needs_own_config = True
     kinds = LAYERS_AND_MODELS
 
     def check(self, source: ClassSource) -> Iterator[Finding]:

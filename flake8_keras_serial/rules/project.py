@@ -96,7 +96,7 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
                     names += [(saving_module, name) for name in save["uses"]]
                     compiled |= {(saving_module, name) for name in save["compiled"]}
     if not linked:
-        return False, [_as_needed(owner, item) for owner, item in index.classes()]
+        return False, [_as_needed(owner, item, index) for owner, item in index.classes()]
     found: dict[tuple[str, str], Needed] = {}
     stack = list(names)
     while stack:

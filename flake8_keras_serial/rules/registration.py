@@ -50,6 +50,7 @@ def _missing_api(source: ClassSource, registration: Registration) -> bool:
 
 class NotRegistered(Rule):
     code = "KS105"
+    needs_own_config = True
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         keras_class = source.keras_class

@@ -77,6 +77,10 @@ def plan_file(path: Path, project_major: int, first_id: int = 0) -> tuple[list[C
             untested.append(Untested(str(path), keras_class.name, line, "a base class: only its subclasses are built"))
             continue
         source_view = ClassSource(keras_class, facts)
+        if source_view.rebuilt_by is not None:
+            reason = f"built by {source_view.rebuilt_by}'s constructor, which builds it again on load: tested through it"
+            untested.append(Untested(str(path), keras_class.name, line, reason))
+            continue
         class_settings = settings.get(keras_class.name, {})
         found = _arguments(keras_class.name, tree, facts, source_view.init_signature, class_settings)
         if isinstance(found, str):
