@@ -78,7 +78,8 @@ def plan_file(path: Path, project_major: int, first_id: int = 0) -> tuple[list[C
             continue
         source_view = ClassSource(keras_class, facts)
         if source_view.rebuilt_by is not None:
-            reason = f"built by {source_view.rebuilt_by}'s constructor, which builds it again on load: tested through it"
+            owner = source_view.rebuilt_by
+            reason = f"built by {owner}'s constructor, which builds it again on load: tested through it"
             untested.append(Untested(str(path), keras_class.name, line, reason))
             continue
         class_settings = settings.get(keras_class.name, {})
