@@ -136,29 +136,6 @@ class ClassSource:
         return None, None
 
     @cached_property
-    def rebuilt_by(self) -> str | None:
-        """The other Keras class of the file that builds this layer, when the file builds it
-        only inside such classes (`self.block = Block(4)` in their `__init__`) and none of them
-        serializes objects in get_config. The saved file then records only the owner's config,
-        and the owner's constructor builds the layer again on load: this class's own config and
-        registered name are never read (measured: Keras 3.15 and tf_keras 2.21, `.keras`, with
-        a subclassed and a functional-style owner)."""
-        keras_class = self.keras_class
-        if not keras_class.instantiated or keras_class.kind not in ("layer", "model"):
-            return None
-        builds = self.facts.builds.get(self.name)
-        if not builds:
-            return None
-        owners = [name for name in builds if name is not None]
-        if not owners or sum(builds[name] for name in owners) != builds[None]:
-            return None  # also built outside them
-        for owner in owners:
-            owner_class = self.facts.class_named(owner)
-            if owner_class is None or _may_serialize(owner_class.node, self.name):
-                return None  # its config names this class: the loader looks it up
-        return owners[0]
-
-    @cached_property
     def init_signature(self) -> Signature | None:
         init, _ = self.find_method("__init__")
         return Signature.of(init) if init is not None else None
@@ -234,51 +211,6 @@ class ClassSource:
         used = sum(1 for found in names_in(init) if found == name)
         named_positional = sum(1 for param in signature.parameters if param.position is not None)
         return used > forwarded or self.keras_class.most_positional_arguments > named_positional
-
-
-def _may_serialize(owner: ast.ClassDef, built: str) -> bool:
-    """Whether the owner's get_config may serialize what it builds with `built(...)`: a
-    serialize call (`serialize_keras_object`, `layers.serialize`...) given an attribute that
-    holds such an object, or anything it cannot tell apart (`initializers.serialize(
-    self.kernel_initializer)` is told apart: that attribute holds no `built(...)`)."""
-    get_config = next(
-        (item for item in owner.body if isinstance(item, FunctionNode) and item.name == "get_config"), None
-    )
-    if get_config is None:
-        return False
-    holders = _attributes_holding(owner, built)
-    for call in calls_in(get_config):
-        callee = dotted_name(call.func)
-        if callee is None or not callee.rsplit(".", 1)[-1].startswith("serialize"):
-            continue
-        for argument in [*call.args, *(keyword.value for keyword in call.keywords)]:
-            if isinstance(argument, ast.Constant):
-                continue
-            if not (isinstance(argument, ast.Attribute) and isinstance(argument.value, ast.Name)):
-                return True  # a local name, a call...: cannot tell
-            if argument.attr in holders:
-                return True
-    return False
-
-
-def _attributes_holding(owner: ast.ClassDef, built: str) -> set[str]:
-    """`x` for `self.x = ...built(...)...` and `self.x.append(built(...))` in the owner."""
-    def builds(node: ast.AST) -> bool:
-        return any(isinstance(call.func, ast.Name) and call.func.id == built for call in calls_in(node))
-
-    holders = set()
-    for node in ast.walk(owner):
-        if isinstance(node, ast.Assign) and builds(node.value):
-            holders.update(target.attr for target in node.targets if isinstance(target, ast.Attribute))
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("append", "extend", "insert")
-            and isinstance(node.func.value, ast.Attribute)
-            and builds(node)
-        ):
-            holders.add(node.func.value.attr)
-    return holders
 
 
 def _statements(function: FunctionNode) -> list[ast.stmt]:

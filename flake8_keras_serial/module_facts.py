@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Iterator
 
 from .keras_names import (
@@ -119,24 +117,6 @@ class ModuleFacts:
                 return LAYER
             return OBJECT if serializable_base(keras_name) is not None else None
         return ARRAY if is_array_call(qualified) else None
-
-    @cached_property
-    def builds(self) -> dict[str, Counter]:
-        """Keras class name -> where the file calls it: a Counter of the names of the other
-        Keras classes whose body does (`self.block = Block()`), and None for anywhere at all."""
-        names = {keras_class.name for keras_class in self.classes if keras_class.instantiated}
-        found: dict[str, Counter] = {name: Counter() for name in names}
-        if not names:
-            return found
-        for call in self.calls:
-            if isinstance(call.func, ast.Name) and call.func.id in names:
-                found[call.func.id][None] += 1
-        for owner in self.classes:
-            for node in ast.walk(owner.node):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names:
-                    if node.func.id != owner.name:
-                        found[node.func.id][owner.name] += 1
-        return found
 
     def class_named(self, name: str) -> KerasClass | None:
         for keras_class in self.classes:

@@ -9,6 +9,7 @@ import ast
 
 from .keras_names import ImportMap, dotted_name, split_keras_name
 from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
+from .owners import built_outside_classes, may_serialize, names_built_in
 from .saveload_calls import CHECKPOINT, SAVE, find_save_load_calls
 
 
@@ -35,27 +36,37 @@ def summarize(
                 "decorators": sorted(
                     name for decorator in keras_class.node.decorator_list if (name := _decorator(decorator, facts))
                 ),
-                "uses": sorted(_instantiated_names(keras_class.node)),
+                **_builds(keras_class.node),
                 "line": keras_class.node.lineno,
             }
         )
+    all_classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    # Classes whose Keras base, if any, is in another module: the index decides.
     unresolved = [
-        {"name": node.name, "bases": [base for base in map(facts.imports.qualify, node.bases) if base]}
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ClassDef) and facts.class_named(node.name) is None
+        {"name": node.name, "bases": bases, **_builds(node)}
+        for node in all_classes
+        if facts.class_named(node.name) is None
+        and (bases := [base for base in map(facts.imports.qualify, node.bases) if base])
     ]
     return {
         "imports": imports,
         "classes": classes,
-        "other_classes": [item for item in unresolved if item["bases"]],
+        "other_classes": unresolved,
         "functions": sorted(name for name in facts.functions if _is_top_level(tree, name)),
         "registered_functions": sorted(facts.registered_functions),
+        "built_outside_classes": sorted(built_outside_classes(facts, all_classes)),
         "registration_wrappers": {
             name: f"{api.library}.{api.path}" for name, api in sorted(facts.registration_wrappers.items())
         },
         "saves": _saves(facts),
         "aliases": _project_aliases(facts),
     }
+
+
+def _builds(node: ast.ClassDef) -> dict:
+    """What the class builds (`Block` for `Block(4)`) and which of those its get_config may serialize."""
+    uses = names_built_in(node)
+    return {"uses": sorted(uses), "serializes": sorted(name for name in uses if may_serialize(node, name))}
 
 
 def _decorator(node: ast.AST, facts: ModuleFacts) -> str | None:
@@ -79,14 +90,6 @@ def _imported_modules(tree: ast.Module, context: str) -> list[str]:
     return sorted(name for name in found if split_keras_name(name) is None)
 
 
-def _instantiated_names(node: ast.AST) -> set[str]:
-    return {
-        name
-        for call in ast.walk(node)
-        if isinstance(call, ast.Call) and (name := dotted_name(call.func)) and name.rsplit(".", 1)[-1][:1].isupper()
-    }
-
-
 def _project_aliases(facts: ModuleFacts) -> dict[str, str]:
     """Local names bound by imports that are not Keras's (candidates for project classes)."""
     return {
@@ -98,7 +101,7 @@ def _project_aliases(facts: ModuleFacts) -> dict[str, str]:
 
 def _saves(facts: ModuleFacts) -> list[dict]:
     """Every model save with a known path, and the custom names the file instantiates."""
-    used = sorted(_instantiated_names(facts.tree)) if facts.tree is not None else []
+    used = sorted(names_built_in(facts.tree)) if facts.tree is not None else []
     compiled = sorted(_compiled_names(facts))
     saves = []
     for entry in find_save_load_calls(facts):
@@ -121,7 +124,7 @@ def _compiled_names(facts: ModuleFacts) -> set[str]:
     return found
 
 
-_STRINGS = ("imports", "functions", "registered_functions")
+_STRINGS = ("imports", "functions", "registered_functions", "built_outside_classes")
 
 
 def valid_summary(summary: object) -> bool:
@@ -139,8 +142,12 @@ def valid_summary(summary: object) -> bool:
         isinstance(classes, list)
         and all(_valid_class(item) for item in classes)
         and isinstance(others, list)
-        and all(isinstance(item, dict) and isinstance(item.get("name"), str) and _strings(item.get("bases"))
-                for item in others)
+        and all(
+            isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and all(_strings(item.get(key)) for key in ("bases", "uses", "serializes"))
+            for item in others
+        )
         and isinstance(saves, list)
         and all(
             isinstance(item, dict)
@@ -173,4 +180,5 @@ def _valid_class(item: object) -> bool:
         and _strings(item.get("keys"))
         and _strings(item.get("uses"))
         and _strings(item.get("decorators"))
+        and _strings(item.get("serializes"))
     )

@@ -34,8 +34,9 @@ from functools import cached_property
 from pathlib import Path
 
 from .module_summary import summarize, valid_summary
+from .owners import Builders
 
-FORMAT_VERSION = 2  # 2: summaries list registration wrappers
+FORMAT_VERSION = 3  # 2: registration wrappers; 3: where classes are built
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 _REVALIDATE_SECONDS = 2.0
@@ -137,19 +138,66 @@ class ProjectIndex:
 
     def find_class(self, module: str, name: str) -> dict | None:
         """The class a name means in `module`: defined there, or imported from the project."""
+        key = self.class_key(module, name)
+        if key is None:
+            return None
+        owner, class_name = key
+        return next((item for item in self.modules[owner].get("classes", []) if item["name"] == class_name), None)
+
+    def class_key(self, module: str, name: str) -> tuple[str, str] | None:
+        """(defining module, class name) for a name as `module` spells it, if it means a
+        custom Keras class of the project."""
         summary = self.modules.get(module, {})
-        for item in summary.get("classes", []):
-            if item["name"] == name:
-                return item
-        target = summary.get("aliases", {}).get(name.split(".", 1)[0])
+        if any(item["name"] == name for item in summary.get("classes", [])):
+            return module, name
+        head = name.split(".", 1)[0]
+        target = summary.get("aliases", {}).get(head)
         if target is None:
             return None
-        qualified = target + name[len(name.split(".", 1)[0]) :]
-        owner, _, class_name = qualified.rpartition(".")
+        owner, _, class_name = (target + name[len(head) :]).rpartition(".")
         resolved = self.resolve_module(owner)
         if resolved is None or resolved == module:
             return None
-        return next((item for item in self.modules[resolved].get("classes", []) if item["name"] == class_name), None)
+        if not any(item["name"] == class_name for item in self.modules[resolved].get("classes", [])):
+            return None
+        return resolved, class_name
+
+    def builders(self, key: tuple[str, str], except_module: str) -> Builders:
+        """Where the modules other than `except_module` build the class `key`."""
+        found = Builders()
+        for module, builders in self._builders_by_class.get(key, []):
+            if module != except_module:
+                found.add(builders)
+        return found
+
+    @cached_property
+    def _builders_by_class(self) -> dict[tuple[str, str], list[tuple[str, Builders]]]:
+        """(module, class) -> [(building module, where it builds it)], from every summary."""
+        found: dict[tuple[str, str], dict[str, Builders]] = {}
+
+        def entry(key: tuple[str, str], module: str) -> Builders:
+            return found.setdefault(key, {}).setdefault(module, Builders())
+
+        for module, summary in self.modules.items():
+            for name in summary.get("built_outside_classes", []):
+                if (key := self.class_key(module, name)) is not None:
+                    entry(key, module).outside = True
+            for item in summary.get("classes", []):
+                self._note_builds(module, item, entry, owner=True)
+            for item in summary.get("other_classes", []):
+                # A class whose Keras base is in another module owns what it builds; another class does not.
+                self._note_builds(module, item, entry, owner=self.keras_base(f"{module}.{item['name']}") is not None)
+        return {key: list(by_module.items()) for key, by_module in found.items()}
+
+    def _note_builds(self, module: str, item: dict, entry, owner: bool) -> None:
+        for name in item["uses"]:
+            if (key := self.class_key(module, name)) is not None and key != (module, item["name"]):
+                builders = entry(key, module)
+                if owner:
+                    builders.owners.append(item["name"])
+                    builders.serialized |= name in item["serializes"]
+                else:
+                    builders.outside = True
 
     def keras_base(self, qualified: str, seen: frozenset[str] = frozenset()) -> tuple[str, str, bool] | None:
         """(kind, library, generic) when `qualified` names a Keras class of the project."""

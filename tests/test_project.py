@@ -132,3 +132,17 @@ def test_a_class_registered_by_the_projects_own_decorator_is_found_by_import(tmp
         "./serve_any.py:4:9: KS301 load_model() cannot find this project's custom objects: "
         "pass custom_objects={\"Plain\": Plain} (defined in lib.layers) and import lib.layers (registers 'Scale')",
     ]
+
+
+def test_a_layer_built_only_by_another_modules_class_is_not_checked_for_its_own_config(tmp_path):
+    """app.blocks.Block is built only by app.model.Net's constructor: the saved file holds Net's
+    config, and loading Net builds Block again. Shared is also a layer of a Functional model."""
+    project = tmp_path / "owners"
+    shutil.copytree(PROJECTS / "owners", project)
+    result = run_flake8("--isolated", "--select=KS", "--keras-version=3", "--format=%(path)s:%(row)d:%(col)d:%(code)s",
+                        ".", cwd=project)
+    assert result.stderr == ""
+    assert sorted(result.stdout.splitlines()) == announced(project)
+    # Checked alone, with the index of the other modules:
+    alone = run_flake8("--isolated", "--select=KS1", "--keras-version=3", "app/blocks.py", cwd=project)
+    assert [line.split()[1] for line in alone.stdout.splitlines()] == ["KS105", "KS104"]

@@ -10,6 +10,7 @@ from ..class_source import ClassSource
 from ..codes import CODES
 from ..module_facts import ModuleFacts
 from ..module_summary import summarize
+from ..owners import built_outside_classes, local_builders
 from ..project_index import ProjectContext, ProjectIndex
 from ..saveload_calls import SaveLoadCall, call_scopes, find_save_load_calls
 
@@ -44,6 +45,7 @@ class ModuleContext:
     sources: list[ClassSource]  # its Keras classes
     lines: list[str] = field(default_factory=list)
     project: ProjectContext | None = None  # None when the file has no path (tests, API use)
+    _rebuilt_by: dict[str, str | None] = field(default_factory=dict)
 
     @cached_property
     def index(self) -> ProjectIndex | None:
@@ -56,6 +58,26 @@ class ModuleContext:
         project = self.project
         summary = summarize(self.facts.tree, self.lines, project.project_major, project.import_context, self.facts)
         return index.with_module(self.project.module, summary)
+
+    def rebuilt_by(self, source: ClassSource) -> str | None:
+        """The custom class that builds this layer again on load, when only such classes
+        build it in the project and none serializes it (owners.py); else None."""
+        if source.name not in self._rebuilt_by:
+            self._rebuilt_by[source.name] = self._find_rebuilder(source)
+        return self._rebuilt_by[source.name]
+
+    def _find_rebuilder(self, source: ClassSource) -> str | None:
+        if source.keras_class.kind not in LAYERS_AND_MODELS:
+            return None
+        builders = local_builders(self.facts, source.name, self._built_outside_classes)
+        index = self.project.disk_index() if self.project is not None else None
+        if index is not None:  # the other modules, from the index on disk (this file: from its text)
+            builders.add(index.builders((self.project.module, source.name), except_module=self.project.module))
+        return builders.rebuilt_by
+
+    @cached_property
+    def _built_outside_classes(self) -> set[str]:
+        return built_outside_classes(self.facts)
 
     @cached_property
     def save_load_calls(self) -> list[SaveLoadCall]:
@@ -93,20 +115,19 @@ class Rule:
     code: ClassVar[str]
     kinds: ClassVar[frozenset[str]] = ALL_KINDS
     # The finding matters only when Keras records the class's own config and looks its
-    # name up on load: not for a layer that another class of the file builds again
-    # in its constructor (ClassSource.rebuilt_by).
+    # name up on load: not for a layer that its owners build again (owners.py).
     needs_own_config: ClassVar[bool] = False
 
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
         for source in module.sources:
-            if self.needs_own_config and source.rebuilt_by is not None:
-                continue
             if source.keras_class.kind in self.kinds:
                 try:
                     # Materialised here so that one odd class cannot cost the rest of the file.
                     found = list(self.check(source))
                 except RecursionError:
                     found = [_unchecked(source, "its code is nested too deeply")]
+                if found and self.needs_own_config and module.rebuilt_by(source) is not None:
+                    continue  # asked only now: most classes have nothing to report
                 yield from found
 
     def check(self, source: ClassSource) -> Iterable[Finding]:

@@ -18,7 +18,8 @@ from pathlib import Path
 from ..class_source import ClassSource, Signature
 from ..keras_names import api_named, split_keras_name
 from ..module_facts import collect_module_facts
-from ..project_index import find_project_root
+from ..project_index import ProjectContext, find_project_root
+from ..rules.base import ModuleContext
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -64,6 +65,8 @@ def plan_file(path: Path, project_major: int, first_id: int = 0) -> tuple[list[C
         source = handle.read()
     tree = ast.parse(source)
     facts = collect_module_facts(tree, project_major)
+    # Layers that their owners build again on load are tested through the owners.
+    module = ModuleContext(facts, [], source.splitlines(True), ProjectContext.for_file(str(path), project_major))
     settings = _pyproject_settings(path)
     shape_in_file = _input_shape(tree, facts)
     formats = ["keras", "h5"] if ".h5" in source else ["keras"]
@@ -77,8 +80,8 @@ def plan_file(path: Path, project_major: int, first_id: int = 0) -> tuple[list[C
             untested.append(Untested(str(path), keras_class.name, line, "a base class: only its subclasses are built"))
             continue
         source_view = ClassSource(keras_class, facts)
-        if source_view.rebuilt_by is not None:
-            owner = source_view.rebuilt_by
+        owner = module.rebuilt_by(source_view)
+        if owner is not None:
             reason = f"built by {owner}'s constructor, which builds it again on load: tested through it"
             untested.append(Untested(str(path), keras_class.name, line, reason))
             continue
