@@ -162,3 +162,17 @@ def test_run_script_redirects_every_save_into_the_temporary_folder(tmp_path):
     assert net["static"] == {"KS302": "confirmed"}
     # The script saved model.keras, net.h5 and script_ran.npy: none of them here.
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mistakes.py"]
+
+
+def test_a_layer_its_owner_rebuilds_is_tested_through_the_owner(tmp_path):
+    shutil.copy(CASES / "owner_rebuilds.py", tmp_path / "owner_rebuilds.py")
+    (tmp_path / "pyproject.toml").write_text("")
+    assert run_cli("check", "--keras-version=3", "owner_rebuilds.py", cwd=tmp_path).stdout == ""
+    result = run_cli("verify", "--keras-version=3", "--format=json", "owner_rebuilds.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    (net,) = data["classes"]
+    assert (net["class_name"], net["tested"], net["runtime"]) == ("Net", True, [])
+    assert [(item["class_name"], item["reason"]) for item in data["untested"]] == [
+        ("Block", "built by Net's constructor, which builds it again on load: tested through it")
+    ]
