@@ -176,3 +176,25 @@ def test_a_layer_its_owner_rebuilds_is_tested_through_the_owner(tmp_path):
     assert [(item["class_name"], item["reason"]) for item in data["untested"]] == [
         ("Block", "built by Net's constructor, which builds it again on load: tested through it")
     ]
+
+
+def test_keras_2_files_are_verified_under_tf_keras(tmp_path):
+    """--keras-version=2: the worker runs with TF_USE_LEGACY_KERAS=1 and tf_keras, and the
+    failures carry Keras 2's own errors."""
+    shutil.copy(CASES / "keras2_mistakes.py", tmp_path / "keras2_mistakes.py")
+    (tmp_path / "pyproject.toml").write_text("")
+    result = run_cli("verify", "--keras-version=2", "--format=json", "keras2_mistakes.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    reports = by_class(result)
+    assert [(f["code"], f["where"], f["error"]) for f in reports["Unregistered"]["runtime"]] == [
+        ("KS105", "load after importing the module, without custom_objects (.keras)",
+         "TypeError: 'str' object is not callable")
+    ]
+    assert [(f["code"], f["where"]) for f in reports["NoKwargs"]["runtime"]] == [
+        ("KS104", "from_config(get_config())")
+    ]
+    assert "unexpected keyword argument 'name'" in reports["NoKwargs"]["runtime"][0]["error"]
+    assert reports["Unregistered"]["static"] == {"KS105": "confirmed"}
+    assert reports["NoKwargs"]["static"] == {"KS104": "confirmed"}
+    assert (reports["Correct"]["tested"], reports["Correct"]["runtime"]) == (True, [])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["keras2_mistakes.py", "pyproject.toml"]
