@@ -135,6 +135,11 @@ class ClassSource:
                 return source.methods[name], source
         return None, None
 
+    def inherits(self, method: str) -> bool:
+        """Whether a project class of another module along the bases defines `method`: it
+        exists, but its code is not read here (so what it returns is not known)."""
+        return any(method in source.keras_class.inherited_methods for source in self.lineage())
+
     @cached_property
     def init_signature(self) -> Signature | None:
         init, _ = self.find_method("__init__")

@@ -59,6 +59,9 @@ class KerasClass:
     library: str  # "keras", "tf.keras" or "tf_keras"
     generic: bool  # root base is Layer/Model/... rather than e.g. Dense
     parent: "KerasClass | None" = None  # custom parent defined in this file
+    # Methods (get_config, from_config) that project classes of other modules along its bases
+    # define: their code is not read here, only that they exist.
+    inherited_methods: frozenset[str] = frozenset()
     registrations: list[Registration] = field(default_factory=list)
     in_legacy_registry: bool = False  # get_custom_objects()[...] = Cls
     has_children: bool = False  # another class in this file derives from it
@@ -135,8 +138,8 @@ def collect_module_facts(
 ) -> ModuleFacts:
     """One walk of the tree. `module` is the file's dotted name (for relative
     imports). Two lookups into the other modules of the project:
-    `resolve_base(qualified)` -> (kind, library, generic) or None finds Keras base
-    classes, `resolve_wrapper(qualified)` -> the Keras register API's dotted name or
+    `resolve_base(qualified)` -> (kind, library, generic, methods it defines) or None
+    finds Keras base classes, `resolve_wrapper(qualified)` -> the Keras register API's dotted name or
     None finds the project's own registering decorators."""
     imports = ImportMap(module)
     class_nodes: list[ast.ClassDef] = []
@@ -229,8 +232,8 @@ def _as_keras_class(
         for base in node.bases:
             qualified = imports.qualify(base)
             if qualified and split_keras_name(qualified) is None and (resolved := resolve_base(qualified)):
-                kind, library, generic = resolved
-                return KerasClass(node, kind, library, generic)
+                kind, library, generic, methods = resolved
+                return KerasClass(node, kind, library, generic, inherited_methods=methods)
     return None
 
 

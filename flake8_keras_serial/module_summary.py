@@ -23,6 +23,9 @@ def summarize(
         return {"imports": imports}
     if facts is None:
         facts = collect_module_facts(tree, project_major, module=context)
+    module = context[: -len(".__init__")] if context.endswith(".__init__") else context
+    all_classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    local_names = {node.name for node in all_classes}
     classes = []
     for keras_class in facts.classes:
         classes.append(
@@ -37,16 +40,16 @@ def summarize(
                     name for decorator in keras_class.node.decorator_list if (name := _decorator(decorator, facts))
                 ),
                 **_builds(keras_class.node),
+                **_inheritance(keras_class.node, facts, module, local_names),
                 "line": keras_class.node.lineno,
             }
         )
-    all_classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
     # Classes whose Keras base, if any, is in another module: the index decides.
     unresolved = [
-        {"name": node.name, "bases": bases, **_builds(node)}
+        {"name": node.name, **inheritance, **_builds(node)}
         for node in all_classes
         if facts.class_named(node.name) is None
-        and (bases := [base for base in map(facts.imports.qualify, node.bases) if base])
+        and (inheritance := _inheritance(node, facts, module, local_names))["bases"]
     ]
     return {
         "imports": imports,
@@ -61,6 +64,23 @@ def summarize(
         "saves": _saves(facts),
         "aliases": _project_aliases(facts),
     }
+
+
+# The methods of a base class that the rules need to know exist.
+_INHERITED_METHODS = ("get_config", "from_config")
+
+
+def _inheritance(node: ast.ClassDef, facts: ModuleFacts, module: str, local_names: set[str]) -> dict:
+    """Its bases, qualified (`pkg.mod.Base`, and `<this module>.Base` for a class of the file),
+    and which of get_config/from_config it defines itself."""
+    bases = []
+    for base in node.bases:
+        if isinstance(base, ast.Name) and base.id in local_names:
+            bases.append(f"{module}.{base.id}")
+        elif qualified := facts.imports.qualify(base):
+            bases.append(qualified)
+    defined = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return {"bases": bases, "methods": [name for name in _INHERITED_METHODS if name in defined]}
 
 
 def _builds(node: ast.ClassDef) -> dict:
@@ -145,7 +165,7 @@ def valid_summary(summary: object) -> bool:
         and all(
             isinstance(item, dict)
             and isinstance(item.get("name"), str)
-            and all(_strings(item.get(key)) for key in ("bases", "uses", "serializes"))
+            and all(_strings(item.get(key)) for key in ("bases", "methods", "uses", "serializes"))
             for item in others
         )
         and isinstance(saves, list)
@@ -181,4 +201,6 @@ def _valid_class(item: object) -> bool:
         and _strings(item.get("uses"))
         and _strings(item.get("decorators"))
         and _strings(item.get("serializes"))
+        and _strings(item.get("bases"))
+        and _strings(item.get("methods"))
     )

@@ -36,7 +36,7 @@ from pathlib import Path
 from .module_summary import summarize, valid_summary
 from .owners import Builders
 
-FORMAT_VERSION = 3  # 2: registration wrappers; 3: where classes are built
+FORMAT_VERSION = 4  # 2: registration wrappers; 3: where classes are built; 4: bases and methods
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 _REVALIDATE_SECONDS = 2.0
@@ -170,6 +170,21 @@ class ProjectIndex:
                 found.add(builders)
         return found
 
+    def subclassed(self, key: tuple[str, str]) -> bool:
+        """Whether a class of the project names the class `key` among its bases."""
+        return key in self._subclassed
+
+    @cached_property
+    def _subclassed(self) -> set[tuple[str, str]]:
+        found = set()
+        for summary in self.modules.values():
+            for item in [*summary.get("classes", []), *summary.get("other_classes", [])]:
+                for base in item["bases"]:
+                    owner, _, name = base.rpartition(".")
+                    if (module := self.resolve_module(owner) if owner else None) is not None:
+                        found.add((module, name))
+        return found
+
     @cached_property
     def _builders_by_class(self) -> dict[tuple[str, str], list[tuple[str, Builders]]]:
         """(module, class) -> [(building module, where it builds it)], from every summary."""
@@ -199,21 +214,30 @@ class ProjectIndex:
                 else:
                     builders.outside = True
 
-    def keras_base(self, qualified: str, seen: frozenset[str] = frozenset()) -> tuple[str, str, bool] | None:
-        """(kind, library, generic) when `qualified` names a Keras class of the project."""
+    def keras_base(
+        self, qualified: str, seen: frozenset[str] = frozenset()
+    ) -> tuple[str, str, bool, frozenset[str]] | None:
+        """(kind, library, generic, methods) when `qualified` names a Keras class of the project;
+        methods: the get_config/from_config that it and the project classes along its bases define."""
         owner, _, name = qualified.rpartition(".")
         module = self.resolve_module(owner) if owner else None
         if module is None or qualified in seen:
             return None
         summary = self.modules[module]
+        seen = seen | {qualified}
         for item in summary.get("classes", []):
             if item["name"] == name:
-                return item["kind"], item["library"], item["generic"]
+                methods = set(item["methods"])
+                for base in item["bases"]:
+                    if found := self.keras_base(base, seen):
+                        methods |= found[3]
+                return item["kind"], item["library"], item["generic"], frozenset(methods)
         for item in summary.get("other_classes", []):
             if item["name"] == name:
                 for base in item["bases"]:
-                    if found := self.keras_base(base, seen | {qualified}):
-                        return found
+                    if found := self.keras_base(base, seen):
+                        kind, library, generic, methods = found
+                        return kind, library, generic, methods | frozenset(item["methods"])
         return None
 
     def registration_wrapper(self, qualified: str) -> str | None:
@@ -366,7 +390,7 @@ class ProjectContext:
     root: Path
     path: Path
     project_major: int
-    _bases: dict[str, tuple[str, str, bool] | None] = field(default_factory=dict)
+    _bases: dict[str, tuple[str, str, bool, frozenset[str]] | None] = field(default_factory=dict)
 
     @classmethod
     def for_file(cls, filename: str, project_major: int, root: str | None = None) -> "ProjectContext":
@@ -388,7 +412,7 @@ class ProjectContext:
         except (OSError, ValueError, RecursionError):
             return None
 
-    def resolve_base(self, qualified: str) -> tuple[str, str, bool] | None:
+    def resolve_base(self, qualified: str) -> tuple[str, str, bool, frozenset[str]] | None:
         if qualified not in self._bases:
             index = self.disk_index()
             self._bases[qualified] = index.keras_base(qualified) if index is not None else None

@@ -146,3 +146,16 @@ def test_a_layer_built_only_by_another_modules_class_is_not_checked_for_its_own_
     # Checked alone, with the index of the other modules:
     alone = run_flake8("--isolated", "--select=KS1", "--keras-version=3", "app/blocks.py", cwd=project)
     assert [line.split()[1] for line in alone.stdout.splitlines()] == ["KS105", "KS104"]
+
+
+def test_a_base_class_of_another_module_is_read_through_the_index(tmp_path):
+    """app.task.Task writes 'backbone' in its get_config and defines from_config: Classifier
+    (another module) adds only num_classes, Plain inherits both methods through Middle, and
+    Middle, subclassed in another module and built nowhere, needs no registration. Forgetful
+    drops the base config, which is still reported."""
+    project = tmp_path / "inherit"
+    shutil.copytree(PROJECTS / "inherit", project)
+    result = run_flake8("--isolated", "--select=KS", "--keras-version=3", "--format=%(path)s:%(row)d:%(col)d:%(code)s",
+                        ".", cwd=project)
+    assert result.stderr == ""
+    assert sorted(result.stdout.splitlines()) == announced(project) == ["./app/classifier.py:34:5:KS103"]

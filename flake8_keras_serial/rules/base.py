@@ -10,7 +10,7 @@ from ..class_source import ClassSource
 from ..codes import CODES
 from ..module_facts import ModuleFacts
 from ..module_summary import summarize
-from ..owners import built_outside_classes, local_builders
+from ..owners import Builders, built_outside_classes, local_builders
 from ..project_index import ProjectContext, ProjectIndex
 from ..saveload_calls import SaveLoadCall, call_scopes, find_save_load_calls
 
@@ -65,6 +65,19 @@ class ModuleContext:
         if source.name not in self._rebuilt_by:
             self._rebuilt_by[source.name] = self._find_rebuilder(source)
         return self._rebuilt_by[source.name]
+
+    def abstract_base(self, source: ClassSource) -> bool:
+        """A base class: subclassed in this file or another module, and built nowhere."""
+        keras_class = source.keras_class
+        if keras_class.instantiated:
+            return False
+        index = self.project.disk_index() if self.project is not None else None
+        if index is None:
+            return keras_class.has_children
+        key = (self.project.module, source.name)
+        if index.builders(key, except_module=self.project.module) != Builders():
+            return False
+        return keras_class.has_children or index.subclassed(key)
 
     def _find_rebuilder(self, source: ClassSource) -> str | None:
         if source.keras_class.kind not in LAYERS_AND_MODELS:
@@ -126,9 +139,13 @@ class Rule:
                     found = list(self.check(source))
                 except RecursionError:
                     found = [_unchecked(source, "its code is nested too deeply")]
-                if found and self.needs_own_config and module.rebuilt_by(source) is not None:
+                if found and not self.applies(module, source):
                     continue  # asked only now: most classes have nothing to report
                 yield from found
+
+    def applies(self, module: ModuleContext, source: ClassSource) -> bool:
+        """Whether the class's findings stand, given the rest of the project."""
+        return not (self.needs_own_config and module.rebuilt_by(source) is not None)
 
     def check(self, source: ClassSource) -> Iterable[Finding]:
         return ()

@@ -43,7 +43,7 @@ def _own_parameters(signature: Signature) -> list[Parameter]:
 
 
 def _has_get_config(source: ClassSource) -> bool:
-    return source.find_method("get_config")[0] is not None
+    return source.find_method("get_config")[0] is not None or source.inherits("get_config")
 
 
 def _non_plain_arguments(source: ClassSource, signature: Signature) -> list[tuple[Parameter, str]]:
@@ -113,9 +113,11 @@ class GetConfigOmitsParameter(Rule):
         signature = source.init_signature
         if get_config is None or signature is None or source.find_method("from_config")[0] is not None:
             return
-        summary = source.config_summary(get_config)
-        if not summary.complete:
+        if source.inherits("from_config"):
             return
+        summary = source.config_summary(get_config)
+        if not summary.complete or (summary.calls_super and source.inherits("get_config")):
+            return  # the keys super().get_config() adds are written in another module
         forwarded = _forwarded_to_super(source) if summary.calls_super else set()
         for param in _own_parameters(signature):
             if param.name in summary.keys or param.name in forwarded:
@@ -188,6 +190,8 @@ class InitRejectsBaseKeywords(Rule):
             passed = BASE_CONFIG_KEYS
             why = "get_config() starts from super().get_config(), so the config holds"
             versions = ""
+        elif source.inherits("get_config"):
+            return  # a base class of another module writes the config
         elif source.major == 3 and source.keras_class.generic:
             passed = AUTO_CONFIG_KEYS
             why = "Keras 3's automatic config holds"

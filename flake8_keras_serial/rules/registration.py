@@ -52,12 +52,14 @@ class NotRegistered(Rule):
     code = "KS105"
     needs_own_config = True
 
+    def applies(self, module: ModuleContext, source: ClassSource) -> bool:
+        # A base class (subclassed here or in another module, built nowhere): only its subclasses are saved.
+        return super().applies(module, source) and not module.abstract_base(source)
+
     def check(self, source: ClassSource) -> Iterator[Finding]:
         keras_class = source.keras_class
         if keras_class.registrations or keras_class.in_legacy_registry:
             return  # a wrong-library registration is KS108's finding
-        if keras_class.has_children and not keras_class.instantiated:
-            return  # an abstract base: only its subclasses are saved
         if source.major == 2 and keras_class.kind in _FOUND_BY_MODULE_IN_KERAS_2:
             return
         if source.major == 3:

@@ -76,10 +76,10 @@ def plan_file(path: Path, project_major: int, first_id: int = 0) -> tuple[list[C
         if keras_class.kind not in ("layer", "model"):
             continue
         line = keras_class.node.lineno
-        if keras_class.has_children and not keras_class.instantiated:
+        source_view = ClassSource(keras_class, facts)
+        if module.abstract_base(source_view):
             untested.append(Untested(str(path), keras_class.name, line, "a base class: only its subclasses are built"))
             continue
-        source_view = ClassSource(keras_class, facts)
         owner = module.rebuilt_by(source_view)
         if owner is not None:
             reason = f"built by {owner}'s constructor, which builds it again on load: tested through it"
