@@ -176,18 +176,20 @@ def collect_module_facts(
                     facts.module_constants[target_node.id] = statement.value
     facts.registration_wrappers = _registration_wrappers(tree, calls, imports)
 
-    def registration(decorator: ast.AST) -> Registration | None:
+    def registration(decorator: ast.AST, across_modules: bool) -> Registration | None:
         return _registration(decorator, imports) or _wrapper_registration(
-            decorator, imports, facts.registration_wrappers, resolve_wrapper
+            decorator, imports, facts.registration_wrappers, resolve_wrapper if across_modules else None
         )
 
+    # Functions: only this file's wrappers are looked at (`@pytest.mark...` must not make
+    # every test file read the project index); classes: the project's too.
     for function in functions.values():
-        if any(registration(decorator) is not None for decorator in function.decorator_list):
+        if any(registration(decorator, False) is not None for decorator in function.decorator_list):
             facts.registered_functions.add(function.name)
     by_name = {keras_class.name: keras_class for keras_class in facts.classes}
     for keras_class in facts.classes:
         for decorator in keras_class.node.decorator_list:
-            found = registration(decorator)
+            found = registration(decorator, True)
             if found is not None:
                 # The `@` stands at the class's indentation, one column or more before the call.
                 found.col = keras_class.node.col_offset

@@ -9,7 +9,7 @@ import ast
 
 from .keras_names import ImportMap, dotted_name, split_keras_name
 from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
-from .owners import built_outside_classes, may_serialize, names_built_in
+from .owners import built_outside_classes, names_built_in, serialized_builds
 from .saveload_calls import CHECKPOINT, SAVE, find_save_load_calls
 
 
@@ -86,7 +86,7 @@ def _inheritance(node: ast.ClassDef, facts: ModuleFacts, module: str, local_name
 def _builds(node: ast.ClassDef) -> dict:
     """What the class builds (`Block` for `Block(4)`) and which of those its get_config may serialize."""
     uses = names_built_in(node)
-    return {"uses": sorted(uses), "serializes": sorted(name for name in uses if may_serialize(node, name))}
+    return {"uses": sorted(uses), "serializes": sorted(serialized_builds(node) & uses)}
 
 
 def _decorator(node: ast.AST, facts: ModuleFacts) -> str | None:

@@ -84,55 +84,55 @@ def local_builders(facts: ModuleFacts, name: str, outside: set[str]) -> Builders
     for owner in facts.classes:
         if owner.name != name and name in names_built_in(owner.node):
             builders.owners.append(owner.name)
-            builders.serialized |= may_serialize(owner.node, name)
+            builders.serialized |= name in serialized_builds(owner.node)
     return builders
 
 
-def may_serialize(owner: ast.ClassDef, built: str) -> bool:
-    """Whether the owner's get_config may serialize what it builds with `built(...)`: a
-    serialize call (`serialize_keras_object`, `layers.serialize`...) given an attribute that
-    holds such an object, or anything it cannot tell apart (`initializers.serialize(
-    self.kernel_initializer)` is told apart: that attribute holds no `built(...)`)."""
+def serialized_builds(owner: ast.ClassDef) -> set[str]:
+    """The names (`Block`) whose objects the owner's get_config may serialize: those built into
+    an attribute that get_config hands to a serialize call (`serialize_keras_object`,
+    `layers.serialize`...), or every name the owner builds when a serialize call gets anything
+    else (a local name, a call: cannot tell). `initializers.serialize(self.kernel_initializer)`
+    names no built object."""
     get_config = next(
         (item for item in owner.body if isinstance(item, FunctionNode) and item.name == "get_config"), None
     )
-    serialize_calls = [
-        call
-        for call in (ast.walk(get_config) if get_config is not None else ())
-        if isinstance(call, ast.Call)
-        and (callee := dotted_name(call.func)) is not None
-        and callee.rsplit(".", 1)[-1].startswith("serialize")
-    ]
-    if not serialize_calls:
-        return False
-    holders = _attributes_holding(owner, built)
-    for call in serialize_calls:
+    attributes: set[str] = set()
+    unknown = False
+    for call in ast.walk(get_config) if get_config is not None else ():
+        if not isinstance(call, ast.Call):
+            continue
+        callee = dotted_name(call.func)
+        if callee is None or not callee.rsplit(".", 1)[-1].startswith("serialize"):
+            continue
         for argument in [*call.args, *(keyword.value for keyword in call.keywords)]:
-            if isinstance(argument, ast.Constant):
-                continue
-            if not (isinstance(argument, ast.Attribute) and isinstance(argument.value, ast.Name)):
-                return True  # a local name, a call...: cannot tell
-            if argument.attr in holders:
-                return True
-    return False
+            if isinstance(argument, ast.Attribute) and isinstance(argument.value, ast.Name):
+                attributes.add(argument.attr)
+            elif not isinstance(argument, ast.Constant):
+                unknown = True
+    if unknown:
+        return names_built_in(owner)
+    if not attributes:  # the usual case: nothing more to read
+        return set()
+    built_into = _built_into_attributes(owner)
+    return set().union(*(built_into.get(attribute, set()) for attribute in attributes))
 
 
-def _attributes_holding(owner: ast.ClassDef, built: str) -> set[str]:
-    """`x` for `self.x = ...built(...)...` and `self.x.append(built(...))` in the owner."""
-
-    def builds(node: ast.AST) -> bool:
-        return built in names_built_in(node)
-
-    holders = set()
+def _built_into_attributes(owner: ast.ClassDef) -> dict[str, set[str]]:
+    """attribute -> the names built into it: `self.x = ...Block(...)...` and `self.x.append(Block(...))`."""
+    found: dict[str, set[str]] = {}
     for node in ast.walk(owner):
-        if isinstance(node, ast.Assign) and builds(node.value):
-            holders.update(target.attr for target in node.targets if isinstance(target, ast.Attribute))
+        if isinstance(node, ast.Assign):
+            built = names_built_in(node.value)
+            if built:
+                for target in node.targets:
+                    if isinstance(target, ast.Attribute):
+                        found.setdefault(target.attr, set()).update(built)
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr in ("append", "extend", "insert")
             and isinstance(node.func.value, ast.Attribute)
-            and builds(node)
         ):
-            holders.add(node.func.value.attr)
-    return holders
+            found.setdefault(node.func.value.attr, set()).update(names_built_in(node))
+    return found

@@ -47,14 +47,21 @@ MAX_FILES = 20_000
 def find_project_root(path: Path) -> Path:
     """The nearest folder at or above `path` holding a project marker; without
     one, the working folder when the file is inside it (one project for the
-    whole run, not one per folder), else the file's folder."""
+    whole run, not one per folder), else the outermost package the file is in
+    (an installed package: one project, not one per subpackage), else the
+    file's folder."""
     start = path.resolve()
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
     cwd = Path.cwd().resolve()
-    return cwd if cwd == folder or cwd in folder.parents else folder
+    if cwd == folder or cwd in folder.parents:
+        return cwd
+    top = folder
+    while (top / "__init__.py").is_file() and (top.parent / "__init__.py").is_file():
+        top = top.parent
+    return top
 
 
 def cache_dir() -> Path:
@@ -89,6 +96,8 @@ class ProjectIndex:
     project_major: int
     modules: dict[str, dict] = field(default_factory=dict)  # module name -> summary
     paths: dict[str, str] = field(default_factory=dict)  # module name -> path relative to root
+    # path relative to root -> {"stamp": [mtime_ns, size], "summary": ...}: what the cache holds
+    entries: dict[str, dict] = field(default_factory=dict, repr=False)
 
     def resolve_module(self, imported: str) -> str | None:
         """The project module an import names (`src/` layouts: matched by suffix)."""
@@ -339,10 +348,12 @@ def _summarize_file(root: Path, path: Path, project_major: int) -> dict:
         return {"imports": []}
 
 
-def build_index(root: Path, project_major: int) -> ProjectIndex:
-    """The project's index, from the cache where the files did not change."""
+def build_index(root: Path, project_major: int, previous: ProjectIndex | None = None) -> ProjectIndex:
+    """The project's index, from the cache where the files did not change. With `previous`
+    (this process's last index), that index itself when no file changed: its derived tables
+    (suffixes, builders, subclasses) are kept, and the cache file is not read again."""
     store = IndexStore(root, project_major)
-    cached = store.read()
+    cached = previous.entries if previous is not None else store.read()
     files: dict[str, dict] = {}
     changed = False
     for path in project_files(root):
@@ -353,13 +364,17 @@ def build_index(root: Path, project_major: int) -> ProjectIndex:
             continue
         stamp = [stat.st_mtime_ns, stat.st_size]
         entry = cached.get(relative)
-        if not (isinstance(entry, dict) and entry.get("stamp") == stamp and valid_summary(entry.get("summary"))):
+        # Entries of `previous` were validated when they were read or made.
+        usable = isinstance(entry, dict) and entry.get("stamp") == stamp
+        if not (usable and (previous is not None or valid_summary(entry.get("summary")))):
             entry = {"stamp": stamp, "summary": _summarize_file(root, path, project_major)}
             changed = True
         files[relative] = entry
+    if previous is not None and not changed and set(files) == set(cached):
+        return previous
     if changed or set(files) != set(cached):
         store.write(files)
-    index = ProjectIndex(root, project_major)
+    index = ProjectIndex(root, project_major, entries=files)
     for relative, entry in files.items():
         name = module_name(root, root / relative)
         index.modules[name] = entry["summary"]
@@ -377,7 +392,7 @@ def project_index(root: Path, project_major: int) -> ProjectIndex:
     now = time.monotonic()
     if memo is not None and now - memo[0] < _REVALIDATE_SECONDS:
         return memo[1]
-    index = build_index(root, project_major)
+    index = build_index(root, project_major, memo[1] if memo is not None else None)
     _MEMO[key] = (now, index)
     return index
 
