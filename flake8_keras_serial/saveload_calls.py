@@ -145,6 +145,11 @@ def path_argument(facts: ModuleFacts, node: ast.expr | None) -> PathArgument:
         values = facts.module_constants.get(node.id)
         if values is not None:
             return path_argument(facts, values)
+        # A name given one string in the whole file, often a function's local
+        # (`checkpoint_path = "/tmp/checkpoint"`): that string. Several: unknown.
+        assigned = facts.assignments.get(node.id, [])
+        if len(assigned) == 1 and isinstance(assigned[0], (ast.Constant, ast.JoinedStr)):
+            return path_argument(facts, assigned[0])
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # Path(...) / "m.keras"
         path.suffix = path_argument(facts, node.right).known_end
     elif isinstance(node, ast.Call) and node.args and (dotted_name(node.func) or "").endswith("path.join"):
