@@ -95,13 +95,17 @@ class WriteGetConfig:
         entries = _config_entries(context, class_node, init_parameters(init))
         if isinstance(entries, str):
             return entries
-        method = cst.parse_statement(
-            "def get_config(self):\n"
-            "    config = super().get_config()\n"
-            f"    config.update({{{', '.join(entries)}}})\n"
-            "    return config\n",
-            config=context.module.config_for_parsing,
-        )
+        if finding.message.startswith("learning rate schedule"):
+            # A schedule's base get_config raises: the config is the arguments alone.
+            text = f"def get_config(self):\n    return {{{', '.join(entries)}}}\n"
+        else:
+            text = (
+                "def get_config(self):\n"
+                "    config = super().get_config()\n"
+                f"    config.update({{{', '.join(entries)}}})\n"
+                "    return config\n"
+            )
+        method = cst.parse_statement(text, config=context.module.config_for_parsing)
         context.edit(class_node, lambda node: _insert_after(node, "__init__", method))
         return None
 

@@ -56,3 +56,15 @@ class NotStored(keras.layers.Layer):  # KS102 not fixed: not stored under an obv
 
     def get_config(self):
         return {**super().get_config(), "units": self.units}
+
+
+class WarmUp(keras.optimizers.schedules.LearningRateSchedule):  # KS101: a schedule, no super().get_config()
+    def __init__(self, base=0.01, warmup_steps=10):
+        self.base = base
+        self.warmup_steps = warmup_steps
+
+    def get_config(self):
+        return {"base": self.base, "warmup_steps": self.warmup_steps}
+
+    def __call__(self, step):
+        return self.base
