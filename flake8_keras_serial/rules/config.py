@@ -104,7 +104,6 @@ class NoUsableGetConfig(Rule):
                 f"defaults instead of the values passed and the load fails; write get_config() returning them",
             )
 
-
     def _check_schedule(self, source: ClassSource) -> Iterator[Finding]:
         """A learning-rate schedule has no automatic config: its base get_config raises
         (measured: Keras 3.15 and tf_keras 2.21, .keras and .h5, when the compiled optimizer
