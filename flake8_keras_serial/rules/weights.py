@@ -47,14 +47,13 @@ class WeightInInit(Rule):
         self_name = method_self(init)
         for statement, calls in _statements_with_calls(source, init):
             made = next((found for call in calls if (found := _variable_call(source, call, self_name))), None)
+            if made == "tf.Variable" and source.major == 3:
+                continue  # not saved at all, wherever it is made: KS202's finding, on the same line
             if made:
-                # A raw tf.Variable under Keras 3 is not saved at all: KS202 says so on the same line.
-                raw_in_keras_3 = made == "tf.Variable" and source.major == 3
-                still_loads = "" if raw_in_keras_3 else " (advice: it still saves and loads)"
                 yield self.finding(
                     _statement_position(statement),
                     f"{source.name} creates a weight with {made}() in __init__: it is made before the input "
-                    f"shape is known; create it in build(self, input_shape){still_loads}",
+                    f"shape is known; create it in build(self, input_shape) (advice: it still saves and loads)",
                 )
 
 
