@@ -92,6 +92,8 @@ class ModuleFacts:
     registration_wrappers: dict[str, KerasName] = field(default_factory=dict)
     tree: ast.Module | None = None
     module_constants: dict[str, ast.expr] = field(default_factory=dict)  # top-level `NAME = "literal"`
+    # `name.attr = value` anywhere in the file (`self.x = ...` in methods included)
+    attribute_assignments: list[tuple[ast.Assign, ast.Attribute]] = field(default_factory=list)
 
     def classify_value(self, node: ast.AST) -> str | None:
         """LAYER / CALLABLE / ARRAY / OBJECT for an argument value, or None if
@@ -148,6 +150,7 @@ def collect_module_facts(
     statements: list[ast.stmt] = []
     assignments: dict[str, list[ast.expr]] = {}
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    attribute_assignments: list[tuple[ast.Assign, ast.Attribute]] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.add(node)
@@ -164,10 +167,12 @@ def collect_module_facts(
                 for target_node in node.targets:
                     if isinstance(target_node, ast.Name):
                         assignments.setdefault(target_node.id, []).append(node.value)
+                    elif isinstance(target_node, ast.Attribute) and isinstance(target_node.value, ast.Name):
+                        attribute_assignments.append((node, target_node))
     target = KerasTarget.for_file(project_major, imports.imports_library("tf_keras"))
     facts = ModuleFacts(
         imports, target, _find_keras_classes(class_nodes, imports, resolve_base), function_names, calls, assignments,
-        functions, tree=tree,
+        functions, tree=tree, attribute_assignments=attribute_assignments,
     )
     for statement in tree.body:
         if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.Constant, ast.JoinedStr)):

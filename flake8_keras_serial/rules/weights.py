@@ -10,7 +10,7 @@ from typing import Iterator
 
 import ast
 
-from ..class_source import ClassSource, FunctionNode, calls_in, method_self, self_attribute
+from ..class_source import ClassSource, FunctionNode, Signature, calls_in, method_self, self_attribute
 from ..keras_names import dotted_name, is_keras_variable, is_layer_constructor, is_tf_variable, split_keras_name
 from .base import LAYERS_AND_MODELS, Finding, Rule
 
@@ -140,6 +140,35 @@ class PythonStateChanged(Rule):
                     f"it in a non-trainable weight (self.add_weight(trainable=False)) or in get_config()",
                 )
 
+        yield from self._changed_from_outside(source, init)
+
+    def _changed_from_outside(self, source: ClassSource, init: FunctionNode) -> Iterator[Finding]:
+        """`layer.downstream = True` after `layer = Patches(downstream=False)`, on a class with
+        no get_config: its automatic config holds the constructor's value, so the reloaded
+        layer silently gets that one (measured: Keras 3.15 and tf_keras 2.21)."""
+        if source.find_method("get_config")[0] is not None or source.inherits("get_config"):
+            return
+        parameters = {parameter.name for parameter in Signature.of(init).parameters}
+        stored = {
+            attribute
+            for statement in source.statements(init)
+            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Name)
+            and statement.value.id in parameters
+            for target in statement.targets
+            if (attribute := self_attribute(target, method_self(init))) == statement.value.id
+        }
+        for statement, target in source.facts.attribute_assignments:
+            variable = target.value.id
+            if target.attr not in stored or not _built_from(source.facts.assignments.get(variable, []), source.name):
+                continue
+            yield self.finding(
+                _statement_position(statement),
+                f"{variable}.{target.attr} changes {source.name}'s constructor argument '{target.attr}' after "
+                f"construction: {source.name} has no get_config(), so the saved config holds the value passed to "
+                f"{source.name}(...) and the reloaded model silently uses that one; pass the value to the "
+                f"constructor, or write get_config() returning self.{target.attr}",
+            )
+
     @staticmethod
     def _plain_attributes(source: ClassSource, init: FunctionNode) -> set[str]:
         self_name = method_self(init)
@@ -152,6 +181,14 @@ class PythonStateChanged(Rule):
                 if attribute is not None and attribute not in _KERAS_MANAGED:
                     plain.add(attribute)
         return plain
+
+
+def _built_from(values: list[ast.expr], class_name: str) -> bool:
+    """Every value a variable is given is `class_name(...)`."""
+    return bool(values) and all(
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == class_name
+        for value in values
+    )
 
 
 def _is_plain_value(source: ClassSource, value: ast.expr) -> bool:
