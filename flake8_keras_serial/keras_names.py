@@ -69,6 +69,27 @@ _CONCRETE_TOP_LEVEL = {"Sequential": "model"}
 REGISTER_FUNCTION = "register_keras_serializable"
 _REGISTER_MODULES = ("saving", "utils", "")
 
+# How a file reaches register_keras_serializable of a library, by the module a local
+# name is bound to: library -> [(imported module, template for the local name)].
+# `tf.keras.saving` does not exist under Keras 3, `tf.keras.utils` has the function.
+REGISTER_ROUTES = {
+    "keras": [("keras", "{}.saving"), ("keras.saving", "{}")],
+    "tf.keras": [("tensorflow.keras", "{}.utils"), ("tensorflow", "{}.keras.utils"), ("tensorflow.keras.utils", "{}")],
+    "tf_keras": [("tf_keras", "{}.saving"), ("tf_keras.saving", "{}")],
+}
+
+
+def register_prefix(bindings, library: str, first: str | None = None) -> str | None:
+    """The prefix (`keras.saving`, `tf.keras.utils`...) through which a file's own
+    imports reach register_keras_serializable of `library`; `bindings` are (local name,
+    qualified name) pairs, and the local name `first` is tried first."""
+    for local, target in sorted(bindings, key=lambda item: item[0] != first):
+        for module, template in REGISTER_ROUTES[library]:
+            if target == module:
+                return template.format(local)
+    return None
+
+
 # `get_custom_objects()[...] = Cls` / `.update({...})` is the legacy registry.
 CUSTOM_OBJECTS_FUNCTION = "get_custom_objects"
 

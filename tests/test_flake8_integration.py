@@ -165,3 +165,19 @@ def test_bundled_example_reports_the_classic_mistakes():
         "28:1:KS105", "36:9:KS203", "39:5:KS102", "39:5:KS103",
         "43:1:KS101", "43:1:KS105", "44:5:KS104",
     ]
+
+
+def test_ks105_spells_the_decorator_through_the_files_own_imports(tmp_path):
+    (tmp_path / "aliased.py").write_text("import tf_keras as keras\n\n\nclass Proj(keras.layers.Layer):\n    pass\n")
+    (tmp_path / "from_tf.py").write_text(
+        "from tensorflow import keras\n\n\nclass Proj(keras.layers.Layer):\n    pass\n"
+    )
+    (tmp_path / "plain.py").write_text("from keras import layers\n\n\nclass Proj(layers.Layer):\n    pass\n")
+    result = run_flake8("--isolated", "--select=KS105", "--keras-version=3", "aliased.py", "from_tf.py", "plain.py",
+                        cwd=tmp_path)
+    endings = [line.rsplit("decorate it with ", 1)[1] for line in result.stdout.splitlines()]
+    assert endings == [
+        "@keras.saving.register_keras_serializable()",  # tf_keras, as the file names it
+        "@keras.utils.register_keras_serializable()",  # tf.keras: `keras` is tensorflow.keras here
+        "@keras.saving.register_keras_serializable()",  # nothing bound to the module: the usual spelling
+    ]

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..keras_names import register_prefix
 from ..rules.base import Finding
 from .context import FixContext, class_library
 
-# library -> (imported module -> how to reach the decorator from it), then the import to add.
-_SPELLINGS = {
-    "keras": ([("keras", "{}.saving"), ("keras.saving", "{}")], "import keras", "keras.saving"),
-    "tf.keras": (
-        [("tensorflow.keras", "{}.utils"), ("tensorflow", "{}.keras.utils"), ("tensorflow.keras.utils", "{}")],
-        "import tensorflow as tf",
-        "tf.keras.utils",
-    ),
-    "tf_keras": ([("tf_keras", "{}.saving"), ("tf_keras.saving", "{}")], "import tf_keras", "tf_keras.saving"),
+# library -> the import to add when the file has no route to the decorator, and the prefix it gives.
+_IMPORT_TO_ADD = {
+    "keras": ("import keras", "keras.saving"),
+    "tf.keras": ("import tensorflow as tf", "tf.keras.utils"),
+    "tf_keras": ("import tf_keras", "tf_keras.saving"),
 }
 
 
@@ -31,17 +28,9 @@ class Register:
         if found is None:
             return "its Keras base class comes from another module: register it there or by hand"
         library, base_head = found
-        routes, import_statement, fallback = _SPELLINGS[library]
-        prefix = None
+        import_statement, fallback = _IMPORT_TO_ADD[library]
         # The name the class's own base is spelled from comes first: `keras` in `keras.layers.Layer`.
-        candidates = sorted(context.imports.items(), key=lambda item: item[0] != base_head)
-        for local, target in candidates:
-            for module, template in routes:
-                if target == module:
-                    prefix = template.format(local)
-                    break
-            if prefix:
-                break
+        prefix = register_prefix(context.imports.items(), library, first=base_head)
         if prefix is None:
             bound = dict(context.imports.items())
             head = import_statement.split()[-1]  # `keras`, `tf`, `tf_keras`

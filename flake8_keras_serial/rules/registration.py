@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..class_source import ClassSource
+from ..keras_names import register_prefix
 from ..module_facts import Registration
 from .base import Finding, ModuleContext, Rule
 
@@ -30,7 +31,14 @@ _FOUND_BY_MODULE_IN_KERAS_2 = frozenset({"model", "loss", "metric"})
 
 
 def suggested_decorator(source: ClassSource) -> str:
-    return _DECORATOR_BY_LIBRARY[(source.keras_class.library, source.major)]
+    """Spelled through the file's own imports (`import tf_keras as keras` -> `@keras.saving...`)
+    where it can be, else the library's usual spelling."""
+    library = source.keras_class.library
+    if not (library == "keras" and source.major == 2):  # a Keras 2 `keras` package may lack `saving`
+        prefix = register_prefix(source.facts.imports.items(), library)
+        if prefix is not None:
+            return f"@{prefix}.register_keras_serializable()"
+    return _DECORATOR_BY_LIBRARY[(library, source.major)]
 
 
 def _matches_library(source: ClassSource, registration: Registration) -> bool:
