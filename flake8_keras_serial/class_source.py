@@ -135,6 +135,10 @@ class ClassSource:
                 return source.methods[name], source
         return None, None
 
+    def has_method(self, name: str) -> bool:
+        """Defined by the class, an in-file parent, or a project base of another module."""
+        return self.find_method(name)[0] is not None or self.inherits(name)
+
     def inherits(self, method: str) -> bool:
         """Whether a project class of another module along the bases defines `method`: it
         exists, but its code is not read here (so what it returns is not known)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from .class_source import FunctionNode
 from .keras_names import ImportMap, dotted_name, split_keras_name
 from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
 from .owners import built_outside_classes, names_built_in, serialized_builds
@@ -79,7 +80,7 @@ def _inheritance(node: ast.ClassDef, facts: ModuleFacts, module: str, local_name
             bases.append(f"{module}.{base.id}")
         elif qualified := facts.imports.qualify(base):
             bases.append(qualified)
-    defined = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    defined = {item.name for item in node.body if isinstance(item, FunctionNode)}
     return {"bases": bases, "methods": [name for name in _INHERITED_METHODS if name in defined]}
 
 

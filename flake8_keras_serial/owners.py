@@ -20,10 +20,9 @@ import ast
 import bisect
 from dataclasses import dataclass, field
 
+from .class_source import FunctionNode
 from .keras_names import dotted_name
 from .module_facts import ModuleFacts
-
-FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 @dataclass
@@ -78,11 +77,14 @@ def built_outside_classes(facts: ModuleFacts, classes: list[ast.ClassDef] | None
     return outside
 
 
-def local_builders(facts: ModuleFacts, name: str, outside: set[str]) -> Builders:
-    """Where this file builds its class `name`; `outside` is built_outside_classes(facts)."""
+def local_builders(
+    facts: ModuleFacts, name: str, outside: set[str], built_in: dict[ast.ClassDef, set[str]]
+) -> Builders:
+    """Where this file builds its class `name`; `outside` is built_outside_classes(facts),
+    `built_in` each Keras class's node -> names_built_in(node), read once per file."""
     builders = Builders(outside=name in outside)
     for owner in facts.classes:
-        if owner.name != name and name in names_built_in(owner.node):
+        if owner.name != name and name in built_in[owner.node]:
             builders.owners.append(owner.name)
             builders.serialized |= name in serialized_builds(owner.node)
     return builders

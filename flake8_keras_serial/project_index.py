@@ -163,10 +163,10 @@ class ProjectIndex:
         target = summary.get("aliases", {}).get(head)
         if target is None:
             return None
-        owner, _, class_name = (target + name[len(head) :]).rpartition(".")
-        resolved = self.resolve_module(owner)
-        if resolved is None or resolved == module:
+        key = self._module_and_name(target + name[len(head) :])
+        if key is None or key[0] == module:
             return None
+        resolved, class_name = key
         if not any(item["name"] == class_name for item in self.modules[resolved].get("classes", [])):
             return None
         return resolved, class_name
@@ -189,9 +189,8 @@ class ProjectIndex:
         for summary in self.modules.values():
             for item in [*summary.get("classes", []), *summary.get("other_classes", [])]:
                 for base in item["bases"]:
-                    owner, _, name = base.rpartition(".")
-                    if (module := self.resolve_module(owner) if owner else None) is not None:
-                        found.add((module, name))
+                    if (key := self._module_and_name(base)) is not None:
+                        found.add(key)
         return found
 
     @cached_property
@@ -228,10 +227,10 @@ class ProjectIndex:
     ) -> tuple[str, str, bool, frozenset[str]] | None:
         """(kind, library, generic, methods) when `qualified` names a Keras class of the project;
         methods: the get_config/from_config that it and the project classes along its bases define."""
-        owner, _, name = qualified.rpartition(".")
-        module = self.resolve_module(owner) if owner else None
-        if module is None or qualified in seen:
+        key = self._module_and_name(qualified)
+        if key is None or qualified in seen:
             return None
+        module, name = key
         summary = self.modules[module]
         seen = seen | {qualified}
         for item in summary.get("classes", []):
@@ -251,11 +250,17 @@ class ProjectIndex:
 
     def registration_wrapper(self, qualified: str) -> str | None:
         """The Keras register API (dotted) that `qualified`, a registering decorator of the project, calls."""
+        key = self._module_and_name(qualified)
+        if key is None:
+            return None
+        module, name = key
+        return self.modules[module].get("registration_wrappers", {}).get(name)
+
+    def _module_and_name(self, qualified: str) -> tuple[str, str] | None:
+        """`pkg.mod.Name` -> (the project module `pkg.mod` means, "Name"); None outside the project."""
         owner, _, name = qualified.rpartition(".")
         module = self.resolve_module(owner) if owner else None
-        if module is None:
-            return None
-        return self.modules[module].get("registration_wrappers", {}).get(name)
+        return (module, name) if module is not None else None
 
     def with_module(self, name: str, summary: dict) -> "ProjectIndex":
         """A copy in which `name` is summarised from the text being checked."""

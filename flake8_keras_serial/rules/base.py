@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Iterable, Iterator
@@ -10,7 +11,7 @@ from ..class_source import ClassSource
 from ..codes import CODES
 from ..module_facts import ModuleFacts
 from ..module_summary import summarize
-from ..owners import Builders, built_outside_classes, local_builders
+from ..owners import Builders, built_outside_classes, local_builders, names_built_in
 from ..project_index import ProjectContext, ProjectIndex
 from ..saveload_calls import SaveLoadCall, call_scopes, find_save_load_calls
 
@@ -48,11 +49,16 @@ class ModuleContext:
     _rebuilt_by: dict[str, str | None] = field(default_factory=dict)
 
     @cached_property
+    def disk_index(self) -> ProjectIndex | None:
+        """The project index as on disk (this file as last saved there), or None."""
+        return self.project.disk_index() if self.project is not None else None
+
+    @cached_property
     def index(self) -> ProjectIndex | None:
         """The project index, with this file summarised from the text being checked."""
         if self.project is None or self.facts.tree is None:
             return None
-        index = self.project.disk_index()
+        index = self.disk_index
         if index is None:
             return None
         project = self.project
@@ -71,26 +77,32 @@ class ModuleContext:
         keras_class = source.keras_class
         if keras_class.instantiated:
             return False
-        index = self.project.disk_index() if self.project is not None else None
-        if index is None:
+        if self.disk_index is None:
             return keras_class.has_children
-        key = (self.project.module, source.name)
-        if index.builders(key, except_module=self.project.module) != Builders():
+        if self._builders_elsewhere(source) != Builders():
             return False
-        return keras_class.has_children or index.subclassed(key)
+        return keras_class.has_children or self.disk_index.subclassed((self.project.module, source.name))
 
     def _find_rebuilder(self, source: ClassSource) -> str | None:
         if source.keras_class.kind not in LAYERS_AND_MODELS:
             return None
-        builders = local_builders(self.facts, source.name, self._built_outside_classes)
-        index = self.project.disk_index() if self.project is not None else None
-        if index is not None:  # the other modules, from the index on disk (this file: from its text)
-            builders.add(index.builders((self.project.module, source.name), except_module=self.project.module))
+        builders = local_builders(self.facts, source.name, self._built_outside_classes, self._built_in_classes)
+        builders.add(self._builders_elsewhere(source))
         return builders.rebuilt_by
+
+    def _builders_elsewhere(self, source: ClassSource) -> Builders:
+        """Where the other modules build the class, from the index on disk (this file: from its text)."""
+        if self.disk_index is None:
+            return Builders()
+        return self.disk_index.builders((self.project.module, source.name), except_module=self.project.module)
 
     @cached_property
     def _built_outside_classes(self) -> set[str]:
         return built_outside_classes(self.facts)
+
+    @cached_property
+    def _built_in_classes(self) -> dict[ast.ClassDef, set[str]]:
+        return {keras_class.node: names_built_in(keras_class.node) for keras_class in self.facts.classes}
 
     @cached_property
     def save_load_calls(self) -> list[SaveLoadCall]:

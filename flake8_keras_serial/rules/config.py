@@ -42,10 +42,6 @@ def _own_parameters(signature: Signature) -> list[Parameter]:
     return [param for param in signature.parameters if param.name not in BASE_CONFIG_KEYS]
 
 
-def _has_get_config(source: ClassSource) -> bool:
-    return source.find_method("get_config")[0] is not None or source.inherits("get_config")
-
-
 def _non_plain_arguments(source: ClassSource, signature: Signature) -> list[tuple[Parameter, str]]:
     found = []
     for param in _own_parameters(signature):
@@ -68,7 +64,7 @@ class NoUsableGetConfig(Rule):
             yield from self._check_schedule(source)
             return
         signature = source.init_signature
-        if not keras_class.generic or signature is None or _has_get_config(source):
+        if not keras_class.generic or signature is None or source.has_method("get_config"):
             return
         name = source.name
         varargs = source.passes_varargs(signature)
@@ -108,7 +104,7 @@ class NoUsableGetConfig(Rule):
         """A learning-rate schedule has no automatic config: its base get_config raises
         (measured: Keras 3.15 and tf_keras 2.21, .keras and .h5, when the compiled optimizer
         is saved with the model)."""
-        if _has_get_config(source):
+        if source.has_method("get_config"):
             return
         name = source.name
         yield self.finding(
@@ -128,9 +124,7 @@ class GetConfigOmitsParameter(Rule):
     def check(self, source: ClassSource) -> Iterator[Finding]:
         get_config = source.methods.get("get_config")
         signature = source.init_signature
-        if get_config is None or signature is None or source.find_method("from_config")[0] is not None:
-            return
-        if source.inherits("from_config"):
+        if get_config is None or signature is None or source.has_method("from_config"):
             return
         summary = source.config_summary(get_config)
         if not summary.complete or (summary.calls_super and source.inherits("get_config")):

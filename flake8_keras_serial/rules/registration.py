@@ -110,7 +110,7 @@ class DuplicateRegisteredName(Rule):
 
 def _registered_elsewhere(module: ModuleContext, key: str) -> str | None:
     """`module.Class` of another module of the project registered as `key`."""
-    index = module.project.disk_index() if module.project is not None else None
+    index = module.disk_index
     if index is None:
         return None
     here = module.project.module

@@ -146,7 +146,7 @@ class PythonStateChanged(Rule):
         """`layer.downstream = True` after `layer = Patches(downstream=False)`, on a class with
         no get_config: its automatic config holds the constructor's value, so the reloaded
         layer silently gets that one (measured: Keras 3.15 and tf_keras 2.21)."""
-        if source.find_method("get_config")[0] is not None or source.inherits("get_config"):
+        if source.has_method("get_config"):
             return
         parameters = {parameter.name for parameter in Signature.of(init).parameters}
         stored = {
