@@ -4,6 +4,7 @@
     python bench/corpus.py fetch            # pip download the pinned projects, unpack them
     python bench/corpus.py lint             # flake8 --select=KS on each, as its own project
     python bench/corpus.py sample --per-code 20 [--seed 1]   # a spread sample per code, to judge
+    python bench/corpus.py precision        # the judged labels against the last `lint`: precision per code
 
 The projects are pinned by version on the package index (a release is a fixed snapshot
 of the project's source, like a commit). Nothing fetched is committed: the sources go to
@@ -17,6 +18,13 @@ and prints the count per code and per project, the longest message, and files th
 gave KS000 (an internal error of the plugin). `sample` prints, per code, findings
 spread over the projects (round-robin, seeded), each with the source lines around it,
 ready to be judged true or false by reading the code.
+
+`precision` joins `findings.json` (the last `lint`) with the judged findings in
+`bench/corpus_labels.toml` (project, version, file, line, code, label TP/FP, reason)
+and prints, per code, how many labelled findings are still reported: the precision
+is labelled TP still found / labelled findings still found. A labelled finding that
+the linter no longer reports counts as removed (good for an FP, a lost true finding
+for a TP, listed by name).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tomllib
 import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -191,18 +200,69 @@ def sample(dest: Path, per_code: int, seed: int, codes: list[str]) -> int:
     return 0
 
 
+LABELS = Path(__file__).with_name("corpus_labels.toml")
+
+
+def _finding_key(project: str, file: str, line: int, code: str) -> tuple[str, str, int, str]:
+    return project, file.replace("\\", "/").removeprefix("./"), int(line), code
+
+
+def load_labels(path: Path = LABELS) -> list[dict]:
+    """The judged findings; each one is checked against the pinned version it was judged on."""
+    labels = tomllib.loads(path.read_text(encoding="utf-8")).get("label", [])
+    versions = {name: version for name, version, _ in PROJECTS}
+    for entry in labels:
+        if entry["label"] not in ("TP", "FP"):
+            raise ValueError(f"label must be TP or FP: {entry}")
+        if versions.get(entry["project"]) != entry["version"]:
+            raise ValueError(f"label for a version not in PROJECTS: {entry['project']} {entry['version']}")
+    return labels
+
+
+def precision(dest: Path, labels_path: Path) -> int:
+    findings = json.loads((dest / "findings.json").read_text())
+    reported = {_finding_key(f["project"], f["path"], f["line"], f["code"]) for f in findings}
+    total = Counter(f["code"] for f in findings)
+    rows: dict[str, Counter] = defaultdict(Counter)
+    lost_true = []
+    for entry in load_labels(labels_path):
+        key = _finding_key(entry["project"], entry["file"], entry["line"], entry["code"])
+        still = key in reported
+        rows[entry["code"]][(entry["label"], still)] += 1
+        if entry["label"] == "TP" and not still:
+            lost_true.append(f"{entry['code']} {entry['project']} {key[1]}:{key[2]}: {entry['reason']}")
+    header = f"{'code':6} {'found':>5} {'judged':>6} {'TP':>3} {'FP':>3} {'precision':>9}   no longer found: TP FP"
+    print(header)
+    all_tp = all_fp = all_judged = 0
+    for code in sorted(set(rows) | set(total)):
+        counts = rows[code]
+        tp, fp = counts[("TP", True)], counts[("FP", True)]
+        all_tp, all_fp, all_judged = all_tp + tp, all_fp + fp, all_judged + sum(counts.values())
+        share = f"{tp / (tp + fp):.0%}" if tp + fp else "-"
+        removed = f"{counts[('TP', False)]:2d} {counts[('FP', False)]:2d}"
+        print(f"{code:6} {total[code]:5d} {sum(counts.values()):6d} {tp:3d} {fp:3d} {share:>9}   {removed:>21}")
+    if all_tp + all_fp:
+        print(f"{'all':6} {sum(total.values()):5d} {all_judged:6d} {all_tp:3d} {all_fp:3d} {all_tp / (all_tp + all_fp):9.0%}")
+    for line in lost_true:
+        print(f"true finding no longer reported: {line}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=("fetch", "lint", "sample"))
+    parser.add_argument("command", choices=("fetch", "lint", "sample", "precision"))
     parser.add_argument("--dest", type=Path, default=default_dest())
     parser.add_argument("--per-code", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--labels", type=Path, default=LABELS, help="judged findings for `precision`")
     parser.add_argument("--codes", default="", help="comma-separated codes for `sample` (default: all)")
     arguments = parser.parse_args()
     if arguments.command == "fetch":
         return fetch(arguments.dest)
     if arguments.command == "lint":
         return lint(arguments.dest)
+    if arguments.command == "precision":
+        return precision(arguments.dest, arguments.labels)
     codes = [code.strip().upper() for code in arguments.codes.split(",") if code.strip()]
     return sample(arguments.dest, arguments.per_code, arguments.seed, codes)
 
