@@ -1,0 +1,12 @@
+# keras-version: 3
+# FP: the test loads the file it has just written; no file from anyone else is opened.
+import os
+
+import keras
+
+
+def test_lambda_roundtrip(tmp_dir):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Lambda(lambda x: x * 2)])
+    path = os.path.join(tmp_dir, "m.keras")
+    model.save(path)
+    return keras.models.load_model(path, safe_mode=False)
