@@ -13,6 +13,7 @@ class AdaptivePool(tf.keras.layers.Layer):
         return {**super().get_config(), "output_size": self.output_size}
 
 
+@tf.keras.utils.register_keras_serializable(package="demo")
 class AdaptiveAveragePool(AdaptivePool):
     def __init__(self, output_size, **kwargs):
         super().__init__(tf.reduce_mean, output_size, **kwargs)

@@ -4,6 +4,7 @@ import tensorflow as tf
 from tensorflow.keras import activations, regularizers
 
 
+@tf.keras.utils.register_keras_serializable(package="demo")
 class MyConv(tf.keras.layers.Conv1D):
     def __init__(self, filters, kernel_size, activation=None, kernel_regularizer=None, output_padding=None, **kwargs):
         super().__init__(filters=filters, kernel_size=kernel_size, activation=activations.get(activation),

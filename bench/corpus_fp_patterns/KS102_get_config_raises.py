@@ -3,6 +3,7 @@
 import tensorflow as tf
 
 
+@tf.keras.utils.register_keras_serializable(package="demo")
 class CompositeOptimizer(tf.keras.optimizers.Optimizer):
     def __init__(self, optimizers_and_vars, name="CompositeOptimizer"):
         super().__init__(name=name)

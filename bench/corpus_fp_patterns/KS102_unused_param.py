@@ -3,6 +3,7 @@
 import tensorflow as tf
 
 
+@tf.keras.utils.register_keras_serializable(package="demo")
 class TopKSelector(tf.keras.layers.Layer):
     def __init__(self, *, sample_size: int, seed=None, **kwargs):
         super().__init__(**kwargs)

@@ -3,6 +3,7 @@
 import keras
 
 
+@keras.saving.register_keras_serializable(package="demo")
 class RegNet(keras.Model):
     def __init__(self, depth, model_name="regnet", **kwargs):
         inputs = keras.Input((8,))

@@ -1,20 +1,24 @@
 # keras-version: 3
-# FP: self.dropout first holds a Dropout layer, then is reassigned to the float argument; the config holds the float.
+# FP: self.dropout first holds a Dropout layer (called while building), then is reassigned to the float
+# argument; the config holds the float.
+# Also reported here: KS103 (the KS103 'writes name itself' pattern).
 import keras
 
 
 @keras.saving.register_keras_serializable(package="demo")
-class Head(keras.layers.Layer):
-    def __init__(self, units, dropout=0.0, **kwargs):
-        super().__init__(**kwargs)
+class Classifier(keras.Model):
+    def __init__(self, num_classes, dropout=0.0, **kwargs):
+        inputs = keras.Input((8,))
         self.dropout = keras.layers.Dropout(rate=dropout)
-        self.output_dropout = self.dropout
-        self.dense = keras.layers.Dense(units)
-        self.units = units
+        x = self.dropout(inputs)
+        outputs = keras.layers.Dense(num_classes)(x)
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+        self.num_classes = num_classes
         self.dropout = dropout
 
-    def call(self, x):
-        return self.dense(self.output_dropout(x))
-
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "dropout": self.dropout}
+        return {"num_classes": self.num_classes, "dropout": self.dropout, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

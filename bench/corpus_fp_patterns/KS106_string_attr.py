@@ -3,6 +3,7 @@
 import tensorflow as tf
 
 
+@tf.keras.utils.register_keras_serializable(package="demo")
 class OpLambda(tf.keras.layers.Layer):
     def __init__(self, function, symbol=None, **kwargs):
         super().__init__(**kwargs)

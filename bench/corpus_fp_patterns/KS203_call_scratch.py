@@ -3,6 +3,7 @@
 import keras
 
 
+@keras.saving.register_keras_serializable(package="demo")
 class Stack(keras.layers.Layer):
     def __init__(self, depth=2, **kwargs):
         super().__init__(**kwargs)

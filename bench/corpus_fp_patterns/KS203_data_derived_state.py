@@ -3,6 +3,7 @@
 import keras
 
 
+@keras.saving.register_keras_serializable(package="demo")
 class Retrieval(keras.layers.Layer):
     def __init__(self, k=10, **kwargs):
         super().__init__(**kwargs)

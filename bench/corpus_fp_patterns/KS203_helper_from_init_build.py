@@ -3,6 +3,7 @@
 import keras
 
 
+@keras.saving.register_keras_serializable(package="demo")
 class Block(keras.layers.Layer):
     def __init__(self, filters=4, **kwargs):
         super().__init__(**kwargs)

@@ -3,6 +3,7 @@
 import keras
 
 
+@keras.saving.register_keras_serializable(package="demo")
 class Swap(keras.layers.Layer):
     def __init__(self, skip_list=None, **kwargs):
         super().__init__(**kwargs)

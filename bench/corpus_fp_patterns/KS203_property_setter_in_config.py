@@ -1,12 +1,13 @@
 # keras-version: 3
-# FP: set through a property setter; get_config() writes it (serialized) and from_config() restores it.
+# FP: the value is set through a property setter (a subclass's __init__ assigns self.image_converter = ...);
+# get_config() writes it serialized and from_config() restores it.
 import keras
 
 
-class Preprocessor(keras.layers.Layer):
-    def __init__(self, image_converter=None, **kwargs):
+class BasePreprocessor(keras.layers.Layer):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._image_converter = image_converter
+        self._image_converter = None
 
     @property
     def image_converter(self):
@@ -27,3 +28,10 @@ class Preprocessor(keras.layers.Layer):
         if isinstance(config.get("image_converter"), dict):
             config["image_converter"] = keras.layers.deserialize(config["image_converter"])
         return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="demo")
+class ImagePreprocessor(BasePreprocessor):
+    def __init__(self, image_converter=None, **kwargs):
+        super().__init__(**kwargs)
+        self.image_converter = image_converter

@@ -3,7 +3,8 @@
 import keras
 
 
-class Trainer(keras.Model):
+@keras.saving.register_keras_serializable(package="demo")
+class ProbeTrainer(keras.Model):
     def __init__(self, units=4, **kwargs):
         super().__init__(**kwargs)
         self.units = units

@@ -3,6 +3,7 @@
 import tensorflow as tf
 
 
+@tf.keras.utils.register_keras_serializable(package="demo")
 class SegmentBias(tf.keras.layers.Layer):
     def __init__(self, units=4, **kwargs):
         super().__init__(**kwargs)

@@ -3,6 +3,7 @@
 import keras
 
 
+@keras.saving.register_keras_serializable(package="demo")
 class Mix(keras.layers.Layer):
     def __init__(self, rate=0.1, **kwargs):
         super().__init__(**kwargs)

@@ -1,5 +1,6 @@
 # keras-version: 3
 # FP: the test loads the file it has just written; no file from anyone else is opened.
+# Also reported here: KS305 (right: the Lambda needs safe_mode=False) and KS301 (the KS301 unlinked pattern).
 import os
 
 import keras
