@@ -42,26 +42,34 @@ class KerasVersion(int):
     """The Keras major (2 or 3) a project targets, as an int, with:
 
     - `minor`: the Keras 3 minor (`3.5` -> 5), None for Keras 2 or "the newest Keras 3";
-    - `auto`: chosen by `auto` (a project's declared dependencies may still refine it);
+    - `source`: "option" (`--keras-version=...`), "env" (TF_USE_LEGACY_KERAS=1), "declared"
+      (the project's dependency files), "installed" (package metadata) or "default";
     - `reason`: why, in words (`--keras-version=3.5`, `keras 3.15.1 installed`...).
     """
 
     minor: int | None
-    auto: bool
+    source: str
     reason: str
 
-    def __new__(cls, major: int, minor: int | None = None, auto: bool = False, reason: str = "") -> "KerasVersion":
+    def __new__(
+        cls, major: int, minor: int | None = None, source: str = "option", reason: str = ""
+    ) -> "KerasVersion":
         version = super().__new__(cls, major)
         version.minor = minor if major == 3 else None
-        version.auto = auto
+        version.source = source
         version.reason = reason
         return version
 
     def __reduce__(self):  # picklable for worker processes
-        return (KerasVersion, (int(self), self.minor, self.auto, self.reason))
+        return (KerasVersion, (int(self), self.minor, self.source, self.reason))
 
     def __repr__(self) -> str:
-        return f"KerasVersion({self.label}, auto={self.auto}, reason={self.reason!r})"
+        return f"KerasVersion({self.label}, source={self.source!r}, reason={self.reason!r})"
+
+    @property
+    def auto(self) -> bool:
+        """Found by `auto`, not named by the option."""
+        return self.source != "option"
 
     @property
     def label(self) -> str:
@@ -95,19 +103,20 @@ def _installed_major(distribution: str) -> int | None:
 
 
 def detect_version(env: dict[str, str] | None = None) -> KerasVersion:
-    """`auto` from this environment: Keras 2 when tf_keras is installed and
+    """`auto` from this environment (a project's declared dependencies come first when
+    the file's project is known: dependencies.version_for_project): Keras 2 when tf_keras is installed and
     TF_USE_LEGACY_KERAS=1, or when the only Keras installed is a 2.x `keras`
     package; else Keras 3, at the installed `keras` package's minor."""
     env = os.environ if env is None else env
     legacy_requested = env.get("TF_USE_LEGACY_KERAS", "").strip().lower() in ("1", "true", "yes")
     if legacy_requested and _installed_major("tf_keras") is not None:
-        return KerasVersion(2, auto=True, reason="TF_USE_LEGACY_KERAS=1 with tf_keras installed")
+        return KerasVersion(2, source="env", reason="TF_USE_LEGACY_KERAS=1 with tf_keras installed")
     installed = _installed_version("keras")
     if installed is not None and installed[0] == 2:
-        return KerasVersion(2, auto=True, reason=f"keras {metadata.version('keras')} installed")
+        return KerasVersion(2, source="installed", reason=f"keras {metadata.version('keras')} installed")
     if installed is not None and installed[0] == 3:
-        return KerasVersion(3, installed[1], auto=True, reason=f"keras {metadata.version('keras')} installed")
-    return KerasVersion(3, auto=True, reason="no Keras installed or declared")
+        return KerasVersion(3, installed[1], source="installed", reason=f"keras {metadata.version('keras')} installed")
+    return KerasVersion(3, source="default", reason="no Keras installed or declared")
 
 
 def detect_major(env: dict[str, str] | None = None) -> int:

@@ -111,3 +111,87 @@ def test_fix_leaves_newer_forms_alone(tmp_path: Path, version: str) -> None:
     reported = {"3.3": 8, "3.13": 2, "3": 0}[version]  # the fixture's forms that fail before 3.4 / 3.14
     assert len(refused) == reported
     assert result.returncode == 0
+
+
+# --- auto: the project's declared dependencies ------------------------------------
+
+from flake8_keras_serial.dependencies import assumed_line, decide, parse_requirement  # noqa: E402
+
+
+def _decided(*lines: str):
+    found = decide(parse_requirement(line, "requirements.txt") for line in lines)
+    return None if found is None else (int(found), found.minor, found.reason)
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        (["tensorflow<2.16"], (2, None, "tensorflow<2.16 in requirements.txt")),
+        (["tensorflow >= 2.10, < 2.16"], (2, None, "tensorflow>=2.10,<2.16 in requirements.txt")),
+        (["tensorflow==2.15.1"], (2, None, "tensorflow==2.15.1 in requirements.txt")),
+        (["tensorflow-cpu<=2.15"], (2, None, "tensorflow-cpu<=2.15 in requirements.txt")),
+        (["tensorflow~=2.15.0"], (2, None, "tensorflow~=2.15.0 in requirements.txt")),
+        (["tensorflow==2.13.*"], (2, None, "tensorflow==2.13.* in requirements.txt")),
+        (["keras<3"], (2, None, "keras<3 in requirements.txt")),
+        (["Keras==2.15.0"], (2, None, "Keras==2.15.0 in requirements.txt")),
+        (["tensorflow>=2.16", "tf_keras"], (2, None, "tf_keras in requirements.txt")),
+        (["tf-keras~=2.16 ; python_version >= '3.9'"], (2, None, "tf-keras~=2.16 in requirements.txt")),
+        (["keras>=3.5", "tf_keras"], (3, 5, "keras>=3.5 in requirements.txt")),
+        (["keras==3.10.0"], (3, 10, "keras==3.10.0 in requirements.txt")),
+        (["tensorflow>=2.16"], (3, None, "tensorflow>=2.16 in requirements.txt")),
+        # Allow TF 2.16 or later: not Keras 2.
+        (["tensorflow~=2.15"], None),
+        (["tensorflow>=2.12"], None),
+        (["tensorflow<3"], None),
+        (["numpy", "# tensorflow<2.16", "-e ."], None),
+    ],
+)
+def test_declared_dependencies(lines, expected) -> None:
+    assert _decided(*lines) == expected
+
+
+SAVED_MODEL_SCRIPT = """import tensorflow as tf
+
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+model.save("my_model")
+"""
+
+
+@pytest.mark.parametrize(
+    "files, findings, line",
+    [
+        ({"requirements.txt": "numpy\ntensorflow<2.16\n"}, [], "Keras 2 assumed: tensorflow<2.16 in requirements.txt"),
+        ({"requirements-dev.txt": "-r requirements/base.txt\n", "requirements/base.txt": "keras<3\n"}, [],
+         "Keras 2 assumed: keras<3 in requirements/base.txt"),
+        ({"setup.py": "from setuptools import setup\nREQUIRED = ['tf_keras>=2.16']\nsetup(install_requires=REQUIRED)\n"},
+         [], "Keras 2 assumed: tf_keras>=2.16 in setup.py"),
+        ({"setup.cfg": "[options]\ninstall_requires =\n    numpy\n    tensorflow==2.15.0\n"}, [],
+         "Keras 2 assumed: tensorflow==2.15.0 in setup.cfg"),
+        ({"pyproject.toml": '[project]\nname = "p"\ndependencies = ["keras>=3.4", "tensorflow"]\n'},
+         ["4:1:KS307"], "Keras 3.4 assumed: keras>=3.4 in pyproject.toml"),
+        ({"pyproject.toml": '[tool.poetry.dependencies]\ntensorflow = "^2.12"\n'},
+         ["4:1:KS307"], None),
+    ],
+)
+def test_auto_reads_the_project_dependencies(tmp_path: Path, files, findings, line) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "model.py").write_text(SAVED_MODEL_SCRIPT)
+    # A lint environment with Keras 3 installed and no TF_USE_LEGACY_KERAS.
+    result = run_flake8("--select=KS", "--format=%(row)d:%(col)d:%(code)s", "model.py", cwd=tmp_path,
+                        env={"TF_USE_LEGACY_KERAS": ""})
+    assert result.stdout.split() == findings
+    installed = f"Keras 3.{metadata.version('keras').split('.')[1]} assumed: keras {metadata.version('keras')} installed"
+    assert assumed_line(parse_choice("auto"), [str(tmp_path / "model.py")]) == (line or installed)
+
+
+def test_the_option_wins_over_the_dependencies(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "requirements.txt").write_text("tensorflow<2.16\n")
+    (tmp_path / "model.py").write_text(SAVED_MODEL_SCRIPT)
+    result = run_flake8("--select=KS", "--keras-version=3", "--format=%(row)d:%(col)d:%(code)s", "model.py",
+                        cwd=tmp_path)
+    assert result.stdout.split() == ["4:1:KS307"]
+    assert assumed_line(parse_choice("3"), [str(tmp_path / "model.py")]) == "Keras 3 assumed: --keras-version=3"
