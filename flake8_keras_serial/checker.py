@@ -8,8 +8,10 @@ a flake8 plugin throws away the output of the whole run.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from .class_source import ClassSource
+from .dependencies import version_for_project
 from .module_facts import collect_module_facts, mentions_keras
 from .project_index import ProjectContext
 from .rules import ALL_RULES, Finding
@@ -40,6 +42,10 @@ def check_lines(
             except (SyntaxError, ValueError):  # ValueError: a NUL byte, on Python 3.10
                 return []  # flake8 reports E999; the CLI reports it itself
         project = ProjectContext.for_file(filename, project_major, project_root) if filename is not None else None
+        if project is not None:
+            # `auto`: the Keras the project's dependency files declare, before the installed one.
+            project_major = version_for_project(project_major, project.root)
+            project = replace(project, project_major=project_major)
         # A set: two views of one mistake (`loss=f, metrics=[f]`) print once.
         return sorted(set(_check_tree(lines, tree, project_major, project)))
     except (Exception, RecursionError) as error:  # noqa: BLE001 - see module docstring

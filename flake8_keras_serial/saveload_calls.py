@@ -2,7 +2,8 @@
 
 `model.save(path)`, `keras.models.save_model(model, path)`,
 `model.save_weights(path)`, `tf.saved_model.save(model, path)`,
-`ModelCheckpoint(path)`, `load_model(path)`, `model.load_weights(path)`:
+`ModelCheckpoint(path)`, `OrbaxCheckpoint(folder)`, `load_model(path)`,
+`model.load_weights(path)`:
 what they save or load, and the path when the source spells it (a literal,
 an f-string or `os.path.join` with a literal end, or a module constant).
 """
@@ -19,6 +20,7 @@ SAVE = "save"
 SAVE_WEIGHTS = "save_weights"
 TF_SAVED_MODEL = "tf.saved_model.save"
 CHECKPOINT = "ModelCheckpoint"
+ORBAX_CHECKPOINT = "OrbaxCheckpoint"  # keras.callbacks.OrbaxCheckpoint (Keras >= 3.13): a folder of checkpoints
 LOAD_MODEL = "load_model"
 LOAD_WEIGHTS = "load_weights"
 
@@ -28,6 +30,22 @@ class PathArgument:
     node: ast.expr | None
     literal: str | None = None  # the whole path, when the source spells it
     suffix: str | None = None  # its literal end (enough to know the extension)
+    prefix: str | None = None  # its literal start (`f"hf://{repo}"`: enough to know the scheme)
+
+    @property
+    def known_start(self) -> str | None:
+        return self.literal if self.literal is not None else self.prefix
+
+    def is_hub_path(self) -> bool:
+        """A Hugging Face Hub path (`hf://owner/repo`)."""
+        return (self.known_start or "").startswith("hf://")
+
+    def key(self) -> str | None:
+        """What identifies the path within a file: its literal, else the name holding it."""
+        if self.literal is not None:
+            return self.literal
+        name = dotted_name(self.node) if self.node is not None else None
+        return f"<name {name}>" if name else None
 
     @property
     def known_end(self) -> str | None:
@@ -118,6 +136,9 @@ def _classify(facts: ModuleFacts, call: ast.Call) -> SaveLoadCall | None:
             return SaveLoadCall(SAVE, call, model, path_argument(facts, _argument(call, 1, "filepath")), keywords)
         if api_named(keras_name, "ModelCheckpoint"):
             return SaveLoadCall(CHECKPOINT, call, None, path_argument(facts, _argument(call, 0, "filepath")), keywords)
+        if api_named(keras_name, "OrbaxCheckpoint"):
+            folder = path_argument(facts, _argument(call, 0, "directory"))
+            return SaveLoadCall(ORBAX_CHECKPOINT, call, None, folder, keywords)
         return None
     if qualified == "tensorflow.saved_model.save":
         model = _argument(call, 0, "obj")
@@ -138,9 +159,11 @@ def path_argument(facts: ModuleFacts, node: ast.expr | None) -> PathArgument:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         path.literal = node.value
     elif isinstance(node, ast.JoinedStr) and node.values:
-        last = node.values[-1]
+        first, last = node.values[0], node.values[-1]
         if isinstance(last, ast.Constant) and isinstance(last.value, str):
             path.suffix = last.value
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            path.prefix = first.value
     elif isinstance(node, ast.Name):
         values = facts.module_constants.get(node.id)
         if values is not None:
@@ -173,6 +196,23 @@ def model_classes(facts: ModuleFacts, node: ast.expr) -> list[KerasClass]:
             if local is not None and local.kind == "model":
                 found.append(local)
     return found
+
+
+def model_library(facts: ModuleFacts, node: ast.expr) -> str | None:
+    """The Keras library (`keras`, `tf.keras`, `tf_keras`) whose call or class built the
+    model `node`, when the file shows it: `keras.Sequential(...)`, `m = tf.keras.Model(...)`,
+    `m = MyModel()` of an in-file class."""
+    for value in _assigned_values(facts, node):
+        if not isinstance(value, ast.Call):
+            continue
+        if isinstance(value.func, ast.Name) and (local := facts.class_named(value.func.id)) is not None:
+            if local.kind == "model":
+                return local.library
+            continue
+        keras_name = split_keras_name(facts.imports.qualify(value.func))
+        if api_named(keras_name, "Model", "Sequential", "load_model", "clone_model"):
+            return keras_name.library
+    return None
 
 
 def is_model_expression(facts: ModuleFacts, node: ast.expr) -> bool:

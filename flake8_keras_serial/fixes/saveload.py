@@ -124,7 +124,9 @@ class DropCustomObjects:
 
 
 class Keras3Path:
-    """KS307: a literal path Keras 3 accepts."""
+    """KS307: a literal path Keras 3 accepts. Never touches the forms of newer Keras 3 minors
+    (Hub paths, zipped=False, sharded weights, Orbax folders): they are valid where they are
+    supported, and no other path means the same."""
 
     def plan(self, context: FixContext, finding: Finding) -> str | None:
         call = _call(context, finding)
@@ -132,22 +134,45 @@ class Keras3Path:
             return "could not find the call"
         func = call.func
         name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-        if name in ("load_model",) or "tf.saved_model" in finding.message:
+        if "needs Keras >=" in finding.message:
+            return "the call needs a newer Keras 3: upgrade Keras; no automatic fix"
+        if name in ("load_model", "load_weights") or "tf.saved_model" in finding.message:
             return "loading a SavedModel folder needs keras.layers.TFSMLayer or a re-export: no automatic fix"
-        weights_only = name == "save_weights" or "save_weights_only=True" in finding.message
+        if _has_keyword(call, "zipped"):
+            return "an unzipped save is a folder: drop zipped=False or the .keras by hand"
         argument = _path_argument(call, 0) if name != "save_model" else _path_argument(call, 1)
         path = _literal(argument)
         if path is None:
             return "the path is not a string literal: change it by hand"
-        if weights_only:
-            new = path[: -len(".h5")] + ".weights.h5" if path.endswith(".h5") else path + ".weights.h5"
-        else:
-            last = path.rsplit("/", 1)[-1]
-            new = path.rsplit(".", 1)[0] + ".keras" if "." in last else path + ".keras"
+        if path.startswith("hf://"):
+            return "a Hugging Face Hub path: no automatic fix"
+        new = _keras3_path(path, name, finding)
         if new != path:
             _rewrite_path(context, call, argument, path, new)
         context.edit(call, lambda node: _without_keyword(node, "save_format"))
         return None
+
+
+def _keras3_path(path: str, name: str, finding: Finding) -> str:
+    """The path Keras 3 accepts for this call: `.weights.json` for sharded weights,
+    `.weights.h5` for weights, `.keras` for models (replacing the extension it had)."""
+    if "max_shard_size" in finding.message:
+        return _replace_extension(path, (".weights.h5", ".weights.json", ".h5", ".json"), ".weights.json")
+    if name == "save_weights" or "save_weights_only=True" in finding.message:
+        return _replace_extension(path, (".weights.json", ".h5", ".json"), ".weights.h5")
+    last = path.rsplit("/", 1)[-1]
+    return path.rsplit(".", 1)[0] + ".keras" if "." in last else path + ".keras"
+
+
+def _replace_extension(path: str, old: tuple[str, ...], new: str) -> str:
+    for extension in old:
+        if path.endswith(extension):
+            return path[: -len(extension)] + new
+    return path + new
+
+
+def _has_keyword(call: cst.Call, keyword: str) -> bool:
+    return any(argument.keyword is not None and argument.keyword.value == keyword for argument in call.args)
 
 
 FIXERS = {"KS302": SaveToKeras(), "KS303": DropCustomObjects(), "KS307": Keras3Path()}

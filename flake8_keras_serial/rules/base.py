@@ -13,7 +13,7 @@ from ..module_facts import ModuleFacts
 from ..module_summary import summarize
 from ..owners import Builders, built_outside_classes, local_builders, names_built_in
 from ..project_index import ProjectContext, ProjectIndex
-from ..saveload_calls import SaveLoadCall, call_scopes, find_save_load_calls
+from ..saveload_calls import SaveLoadCall, call_scopes, find_save_load_calls, model_library
 
 ALL_KINDS = frozenset(
     {"layer", "model", "loss", "metric", "initializer", "regularizer", "constraint", "schedule", "optimizer"}
@@ -113,13 +113,26 @@ class ModuleContext:
         """id(call) -> the function (or module) the call is in."""
         return call_scopes(self.facts.tree) if self.facts.tree is not None else {}
 
-    def major_of_call(self, entry: SaveLoadCall) -> int:
-        """The Keras a call runs under: its own library for `keras.models.load_model(...)`,
-        the file's for a method call on a model."""
+    def library_of_call(self, entry: SaveLoadCall) -> str | None:
+        """The Keras library a save/load call belongs to: its own for `keras.models.load_model(...)`,
+        the library that built the model for a method call (`keras.Sequential(...).save(...)` is
+        plain Keras even in a tf.keras project); None: the project's Keras (`tf.keras` semantics)."""
         keras_name = self.facts.imports.keras_name(entry.call.func)
         if keras_name is not None:
-            return self.facts.target.major_for(keras_name.library)
-        return self.facts.target.project_major
+            return keras_name.library
+        if entry.model is not None:
+            return model_library(self.facts, entry.model)
+        return None
+
+    def major_of_call(self, entry: SaveLoadCall) -> int:
+        """The Keras major a call runs under (see `library_of_call`)."""
+        library = self.library_of_call(entry)
+        return self.facts.target.major_for(library) if library is not None else self.facts.target.project_major
+
+    def keras3_at_least(self, minor: int, entry: SaveLoadCall | None = None) -> bool:
+        """The targeted Keras is Keras 3 at `3.minor` or later (for `entry`: the Keras of that call)."""
+        library = self.library_of_call(entry) if entry is not None else None
+        return self.facts.target.keras3_at_least(minor, library)
 
     def saves_near(self, call, kinds: tuple[str, ...]) -> list[SaveLoadCall]:
         """The saves in the same function as `call`, or else in the whole file."""

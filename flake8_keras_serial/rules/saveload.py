@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Iterator
 
 from ..keras_names import api_named, dotted_name
@@ -10,6 +11,7 @@ from ..saveload_calls import (
     CHECKPOINT,
     LOAD_MODEL,
     LOAD_WEIGHTS,
+    ORBAX_CHECKPOINT,
     SAVE,
     SAVE_WEIGHTS,
     TF_SAVED_MODEL,
@@ -205,6 +207,23 @@ def _returned_inner_function(function: ast.FunctionDef | ast.AsyncFunctionDef) -
     return None
 
 
+# The Keras 3 minor that added each newer save/load form (read in Keras's saving_api.py and
+# models/model.py at each release tag; the forms themselves measured with Keras 3.15.1).
+UNZIPPED_SAVES = 4  # save(folder, zipped=False), and load_model() of that folder
+HUB_PATHS = 5  # save("hf://owner/repo"), load_model("hf://owner/repo")
+SHARDED_WEIGHTS = 10  # save_weights("w.weights.json", max_shard_size=...), load_weights("w.weights.json")
+ORBAX_LOADS = 14  # load_model()/load_weights() of a keras.callbacks.OrbaxCheckpoint folder
+
+
+@dataclass(frozen=True)
+class NewerForm:
+    """A save/load form that only Keras >= 3.`minor` accepts, and what an older Keras 3 does."""
+
+    minor: int
+    what: str
+    before: str  # the error of Keras 3 before `minor`
+
+
 class Keras3PathRules(Rule):
     code = "KS307"
 
@@ -214,6 +233,7 @@ class Keras3PathRules(Rule):
             for entry in module.save_load_calls
             if entry.kind == TF_SAVED_MODEL and entry.path.literal
         }
+        folders = _keras_folders(module.save_load_calls)
         for entry in module.save_load_calls:
             major = module.major_of_call(entry)
             if entry.kind == LOAD_MODEL and entry.path.literal in exported:
@@ -229,15 +249,36 @@ class Keras3PathRules(Rule):
                 continue
             if major != 3:
                 continue
-            message = self._keras3_problem(entry)
+            newer = _newer_form(entry, folders)
+            if newer is not None and not module.keras3_at_least(newer.minor, entry):
+                message = self._too_old(entry, newer)
+            else:
+                message = self._keras3_problem(entry, folders)
             if message:
                 yield self.finding(entry.position, message)
 
     @staticmethod
-    def _keras3_problem(entry: SaveLoadCall) -> str | None:
+    def _too_old(entry: SaveLoadCall, newer: NewerForm) -> str:
+        return (
+            f"{_call_name(entry)}() with {newer.what} needs Keras >= 3.{newer.minor}; an older Keras 3 fails with "
+            f"{newer.before}; upgrade Keras (or set --keras-version to the Keras you run)"
+        )
+
+    @staticmethod
+    def _keras3_problem(entry: SaveLoadCall, folders: dict[str, str]) -> str | None:
+        """What every Keras 3 that accepts the call's form refuses."""
         path = entry.path
         shown = repr(path.known_end)
         if entry.kind == SAVE:
+            if path.is_hub_path():
+                return None
+            if entry.keyword_is("zipped", False):
+                if path.ends_with(".keras"):
+                    return (
+                        f"save(..., zipped=False) to {shown}: Keras 3 raises ValueError: with zipped=False the "
+                        f"path must not end in .keras (it is a folder); drop zipped=False or the .keras"
+                    )
+                return None
             if entry.save_format() is not None and path.ends_with(".keras", *H5) is False:
                 return (
                     f"save(..., save_format=...) to {shown}: Keras 3 raises ValueError (save_format is gone); "
@@ -248,9 +289,17 @@ class Keras3PathRules(Rule):
                     f"save() to {shown} without an extension: Keras 3 raises ValueError (no SavedModel from save()); "
                     f"save to '{path.known_end}.keras' (or use model.export() for a SavedModel)"
                 )
+        elif entry.kind == SAVE_WEIGHTS and _given(entry, "max_shard_size"):
+            if path.ends_with("weights.h5", "weights.json") is False:
+                return (
+                    f"save_weights({shown}, max_shard_size=...): Keras 3 raises ValueError: the filename must end "
+                    f"in .weights.json when max_shard_size is specified"
+                )
         elif entry.kind == SAVE_WEIGHTS and path.ends_with(".weights.h5") is False:
             return f"save_weights() to {shown}: Keras 3 raises ValueError: the filename must end in .weights.h5"
         elif entry.kind == LOAD_MODEL and path.has_extension() is False:
+            if path.is_hub_path() or (path.key() or "") in folders:
+                return None
             return (
                 f"load_model() of {shown}, a SavedModel folder: Keras 3 raises ValueError (File format not "
                 f"supported); load a .keras file, or wrap the folder with keras.layers.TFSMLayer"
@@ -268,6 +317,58 @@ class Keras3PathRules(Rule):
                     f"the path must end in .keras"
                 )
         return None
+
+
+def _keras_folders(calls: list[SaveLoadCall]) -> dict[str, str]:
+    """Path key -> what wrote a folder there: "unzipped" (save(..., zipped=False)) or "orbax"."""
+    folders: dict[str, str] = {}
+    for entry in calls:
+        key = entry.path.key()
+        if key is None:
+            continue
+        if entry.kind == SAVE and entry.keyword_is("zipped", False):
+            folders[key] = "unzipped"
+        elif entry.kind == ORBAX_CHECKPOINT:
+            folders[key] = "orbax"
+    return folders
+
+
+def _newer_form(entry: SaveLoadCall, folders: dict[str, str]) -> NewerForm | None:
+    """The newer Keras 3 form this call uses, if any."""
+    path = entry.path
+    if entry.kind in (SAVE, LOAD_MODEL) and path.is_hub_path():
+        if entry.kind == SAVE:
+            before = "ValueError: Invalid filepath extension for saving"
+        else:
+            before = "UnimplementedError: File system scheme 'hf' not implemented"
+        return NewerForm(HUB_PATHS, "a Hugging Face Hub path", before)
+    if entry.kind == SAVE and entry.keyword_is("zipped", False):
+        before = "ValueError: The following argument(s) are not supported: ['zipped']"
+        return NewerForm(UNZIPPED_SAVES, "zipped=False (an unzipped folder)", before)
+    if entry.kind == SAVE_WEIGHTS and _given(entry, "max_shard_size"):
+        before = "TypeError: save_weights() got an unexpected keyword argument 'max_shard_size'"
+        return NewerForm(SHARDED_WEIGHTS, "max_shard_size (sharded weights)", before)
+    if entry.kind == LOAD_WEIGHTS and path.ends_with(".weights.json"):
+        return NewerForm(SHARDED_WEIGHTS, "a sharded .weights.json file", "ValueError: File format not supported")
+    folder = folders.get(path.key() or "")
+    if entry.kind == LOAD_MODEL and folder == "unzipped":
+        before = "ValueError: File format not supported"
+        return NewerForm(UNZIPPED_SAVES, "the folder of an unzipped save (zipped=False)", before)
+    if entry.kind in (LOAD_MODEL, LOAD_WEIGHTS) and folder == "orbax":
+        before = "ValueError: File format not supported"
+        return NewerForm(ORBAX_LOADS, "a keras.callbacks.OrbaxCheckpoint folder", before)
+    return None
+
+
+def _given(entry: SaveLoadCall, keyword: str) -> bool:
+    """The keyword is passed, with a value other than a literal None."""
+    node = entry.keywords.get(keyword)
+    return node is not None and not (isinstance(node, ast.Constant) and node.value is None)
+
+
+def _call_name(entry: SaveLoadCall) -> str:
+    func = entry.call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else entry.kind
 
 
 # Calls on a model that build it (create its weights).
