@@ -12,6 +12,7 @@ import ast
 
 from ..class_source import ClassSource, FunctionNode, Signature, calls_in, method_self, self_attribute
 from ..keras_names import dotted_name, is_keras_variable, is_layer_constructor, is_tf_variable, split_keras_name
+from ..build_facts import build_reach, weighted_sublayers
 from .base import LAYERS_AND_MODELS, Finding, Rule
 
 _ADD_WEIGHT_METHODS = ("add_weight", "add_variable")
@@ -263,7 +264,115 @@ class CreatedInCall(Rule):
         return None
 
 
-RULES = [WeightInInit(), RawTfVariable(), PythonStateChanged(), CreatedInCall()]
+class BuildLeavesSublayersUnbuilt(Rule):
+    """A subclassed model with its own build(): on load Keras calls that build() from the saved
+    build config and then restores the weights (measured: Keras 3.15.1, tf_keras 2.21, .keras)."""
+
+    code = "KS205"
+    kinds = frozenset({"model"})
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        build = source.methods.get("build")
+        init = source.methods.get("__init__")
+        if build is None or source.has_method("build_from_config") or _functional_style(init):
+            return
+        sublayers = [
+            *(weighted_sublayers(source, init) if init is not None else ()),
+            *weighted_sublayers(source, build),
+        ]
+        reach = build_reach(source, build)
+        if not sublayers or reach.opaque:
+            return
+        if source.major == 3:
+            unbuilt = _unique(sublayer.attribute for sublayer in sublayers if sublayer.attribute not in reach.attributes)
+            if unbuilt:
+                yield self._keras3(source, build, unbuilt)
+        elif not reach.calls_super_build:
+            yield self._keras2(source, build, _unique(sublayer.attribute for sublayer in sublayers))
+
+    def _keras3(self, source: ClassSource, build: FunctionNode, unbuilt: list[str]) -> Finding:
+        names = _self_names(unbuilt)
+        shape = _shape_parameter(build) or "input_shape"
+        return self.finding(
+            (build.lineno, build.col_offset),
+            f"{source.name}.build() leaves {names} unbuilt: Keras 3 loads the model through build() and then "
+            f"restores weights, so theirs are silently re-initialised (or the load fails); call .build({shape}) on "
+            f"each of them in build()",
+            fix_data=("keras3", *_fixable(source, build, unbuilt)),
+        )
+
+    def _keras2(self, source: ClassSource, build: FunctionNode, sublayers: list[str]) -> Finding:
+        shape = _shape_parameter(build) or "input_shape"
+        return self.finding(
+            (build.lineno, build.col_offset),
+            f"{source.name}.build() never calls super().build({shape}): loading a .keras file, tf_keras builds the "
+            f"model again on its first call and re-initialises the weights of {_self_names(sublayers)} (or fails: "
+            f"expected 0 variables); end build() with super().build({shape})",
+            fix_data=("keras2",),
+        )
+
+
+def _self_names(attributes: list[str], shown: int = 3) -> str:
+    names = ", ".join(f"self.{attribute}" for attribute in attributes[:shown])
+    more = len(attributes) - shown
+    return f"{names} and {more} more" if more > 0 else names
+
+
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _shape_parameter(function: FunctionNode) -> str | None:
+    """`input_shape` of `def build(self, input_shape)`."""
+    positional = [*function.args.posonlyargs, *function.args.args]
+    return positional[1].arg if len(positional) > 1 else None
+
+
+def _functional_style(init: FunctionNode | None) -> bool:
+    """`super().__init__(inputs, outputs)` / `super().__init__(inputs=..., outputs=...)`: a graph
+    model, which Keras rebuilds from its graph config, not through build()."""
+    if init is None:
+        return False
+    for call in calls_in(init):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call):
+            if call.args or any(keyword.arg in ("inputs", "outputs") for keyword in call.keywords):
+                return True
+    return False
+
+
+def _fixable(source: ClassSource, build: FunctionNode, unbuilt: list[str]) -> list[str]:
+    """The unbuilt sublayers made in __init__ that call() applies to its own input unchanged
+    (`self.dense(inputs)`): build(input_shape) may build them with that shape."""
+    call_method = source.methods.get("call")
+    init = source.methods.get("__init__")
+    if call_method is None or init is None or _shape_parameter(build) is None:
+        return []
+    positional = [*call_method.args.posonlyargs, *call_method.args.args]
+    if len(positional) < 2:
+        return []
+    inputs = positional[1].arg
+    if _assigned_names(call_method) & {inputs}:
+        return []
+    made_in_init = {sublayer.attribute for sublayer in weighted_sublayers(source, init)}
+    self_name = method_self(call_method)
+    applied = {
+        attribute
+        for call in calls_in(call_method)
+        if (attribute := self_attribute(call.func, self_name)) is not None
+        and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and call.args[0].id == inputs
+    }
+    fixable = [attribute for attribute in unbuilt if attribute in applied and attribute in made_in_init]
+    return fixable if len(fixable) == len(unbuilt) else []
+
+
+def _assigned_names(function: FunctionNode) -> set[str]:
+    return {
+        node.id for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+
+
+RULES = [WeightInInit(), RawTfVariable(), PythonStateChanged(), CreatedInCall(), BuildLeavesSublayersUnbuilt()]
 
 
 def _statement_position(statement: ast.stmt) -> tuple[int, int]:
