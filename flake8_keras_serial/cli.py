@@ -165,6 +165,12 @@ def _run_verify(arguments: argparse.Namespace) -> int:
     return run_verify(arguments)
 
 
+def _run_lsp(arguments: argparse.Namespace) -> int:
+    from .lsp import run_lsp  # only this command needs pygls
+
+    return run_lsp(arguments)
+
+
 # Settings `[tool.keras-serial]` may give; the command line wins.
 _CONFIG_KEYS = ("keras-version", "project-root", "select", "ignore", "package", "docs-url")
 
@@ -244,6 +250,9 @@ def _parser() -> argparse.ArgumentParser:
         "and verify the models they save",
     )
     verify.set_defaults(handler=_run_verify)
+    lsp = commands.add_parser("lsp", help="run the language server (needs the [lsp] extra)")
+    lsp.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (for debugging)")
+    lsp.set_defaults(handler=_run_lsp)
     rules = commands.add_parser("rules", help="list the rules, or show one")
     rules.add_argument("code", nargs="?")
     rules.set_defaults(handler=run_rules)

@@ -402,6 +402,11 @@ def project_index(root: Path, project_major: int) -> ProjectIndex:
     return index
 
 
+def forget_project_indexes() -> None:
+    """Read every project again on the next check (the language server, after a file changed)."""
+    _MEMO.clear()
+
+
 @dataclass
 class ProjectContext:
     """The project around the file being checked; the index is built only

@@ -64,10 +64,13 @@ def fix_source(
     filename: str | None = None,
     selected=lambda code: True,
     package: str | None = None,
+    wanted=None,
 ) -> FixResult:
+    """`selected` filters by code; `wanted`, when given, by finding instead (the
+    language server fixes one finding at a time)."""
     result = FixResult(source, source)
     for _ in range(_MAX_ROUNDS):
-        one_round = _fix_once(result.fixed, project_major, filename, selected, package)
+        one_round = _fix_once(result.fixed, project_major, filename, wanted or (lambda f: selected(f.code)), package)
         result.applied += one_round.applied
         result.unfixed = one_round.unfixed
         result.renames.update(one_round.renames)
@@ -77,13 +80,13 @@ def fix_source(
     return result
 
 
-def _fix_once(source: str, project_major: int, filename: str | None, selected, package: str | None) -> FixResult:
+def _fix_once(source: str, project_major: int, filename: str | None, wanted, package: str | None) -> FixResult:
     lines = source.splitlines(keepends=True)
     result = FixResult(source, source)
     findings = [
         finding
         for finding in check_lines(lines, project_major, ast.parse(source), filename)
-        if selected(finding.code) and not _noqa(_line(lines, finding.line), finding.code)
+        if wanted(finding) and not _noqa(_line(lines, finding.line), finding.code)
     ]
     if not findings:
         return result
