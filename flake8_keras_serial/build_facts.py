@@ -34,6 +34,7 @@ WEIGHTLESS_LAYERS = frozenset(
         "Reshape", "Flatten", "Permute", "RepeatVector", "Cropping1D", "Cropping2D", "Cropping3D",
         "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "UpSampling1D", "UpSampling2D", "UpSampling3D",
         "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "Masking", "Identity",
+        "Lambda",  # its function is saved, not state
     }
 )
 

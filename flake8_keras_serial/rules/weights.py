@@ -12,8 +12,8 @@ import ast
 
 from ..class_source import ClassSource, FunctionNode, Signature, calls_in, method_self, self_attribute
 from ..keras_names import dotted_name, is_keras_variable, is_layer_constructor, is_tf_variable, split_keras_name
-from ..build_facts import build_reach, weighted_sublayers
-from .base import LAYERS_AND_MODELS, Finding, Rule
+from ..build_facts import build_reach, has_weights, layer_made_by, weighted_sublayers
+from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
 
 _ADD_WEIGHT_METHODS = ("add_weight", "add_variable")
 
@@ -233,13 +233,19 @@ class CreatedInCall(Rule):
     code = "KS204"
     kinds = LAYERS_AND_MODELS
 
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        yield from super().check_module(module)
+        yield from self._lambdas_making_variables(module)
+
     def check(self, source: ClassSource) -> Iterator[Finding]:
         call_method = source.methods.get("call")
         if call_method is None:
             return
         self_name = method_self(call_method)
-        for statement, calls in _statements_with_calls(source, call_method):
-            for call in calls:
+        for statement, guards in _statements_with_guards(call_method.body, ()):
+            if _guarded_self_assignment(statement, guards, self_name):
+                continue  # `if self.w is None: self.w = self.add_weight(...)`: made once, and tracked
+            for call in calls_in(statement):
                 made = _variable_call(source, call, self_name)
                 what = f"a weight with {made}()" if made else self._layer_made(source, call)
                 if what:
@@ -252,16 +258,100 @@ class CreatedInCall(Rule):
 
     @staticmethod
     def _layer_made(source: ClassSource, call: ast.Call) -> str | None:
-        dotted = dotted_name(call.func)
-        if dotted is None:
-            return None
-        local = source.facts.class_named(dotted)
-        if local is not None and local.kind in LAYERS_AND_MODELS:
-            return f"the layer {dotted}"
-        keras_name = split_keras_name(source.facts.imports.qualify_dotted(dotted))
-        if keras_name is not None and is_layer_constructor(keras_name):
-            return f"the layer {keras_name.last}"
+        """A layer with weights made by the call: `Dense(4)`, `Block()`, or `TRANSFORMS[name](...)`
+        where TRANSFORMS maps names to layer classes. Weightless layers (Dropout, Add, Reshape...)
+        reload with equal outputs (measured), so they are not reported."""
+        made = layer_made_by(source, call)
+        if made is not None:
+            return f"the layer {made}" if has_weights(source, made) else None
+        looked_up = _layer_lookup(source, call.func)
+        return f"a layer looked up in {looked_up}" if looked_up else None
+
+    def _lambdas_making_variables(self, module: ModuleContext) -> Iterator[Finding]:
+        """`Lambda(fn)` where fn's body makes a tf.Variable: Keras 2 raises when the model is built
+        ("The following Variables were created within a Lambda layer ... but are not tracked by said
+        layer"); Keras 3 makes the variable anew on every call and loads with equal outputs
+        (measured: tf_keras 2.21, Keras 3.15.1)."""
+        facts = module.facts
+        for call in facts.calls:
+            keras_name = facts.imports.keras_name(call.func)
+            if keras_name is None or keras_name.last != "Lambda" or not is_layer_constructor(keras_name):
+                continue
+            if facts.target.major_for(keras_name.library) != 2 or not call.args:
+                continue
+            function = call.args[0]
+            body = function if isinstance(function, ast.Lambda) else None
+            if isinstance(function, ast.Name):
+                body = facts.functions.get(function.id)
+            if body is not None and any(is_tf_variable(facts.imports.qualify(inner.func)) for inner in calls_in(body)):
+                name = "a lambda" if isinstance(function, ast.Lambda) else f"{function.id}()"
+                yield self.finding(
+                    (call.lineno, call.col_offset),
+                    f"Lambda wraps {name}, which creates a tf.Variable on every call: Keras 2 refuses it when the "
+                    f"model is built (ValueError: ... Variables were created within a Lambda layer ... but are not "
+                    f"tracked); write a custom layer that creates the weight in build()",
+                )
+
+
+def _statements_with_guards(body: list[ast.stmt], guards: tuple[ast.expr, ...]):
+    """Each simple statement of a block (nested blocks and functions included), with the
+    tests of the `if`s around it."""
+    for statement in body:
+        if isinstance(statement, ast.If):
+            yield from _statements_with_guards(statement.body, (*guards, statement.test))
+            yield from _statements_with_guards(statement.orelse, guards)
+        elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield from _statements_with_guards(statement.body, guards)
+        elif isinstance(statement, ast.For | ast.AsyncFor | ast.While | ast.With | ast.AsyncWith):
+            yield from _statements_with_guards(statement.body, guards)
+            yield from _statements_with_guards(getattr(statement, "orelse", []), guards)
+        elif isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
+            for block in (statement.body, *(handler.body for handler in statement.handlers), statement.orelse,
+                          statement.finalbody):
+                yield from _statements_with_guards(block, guards)
+        elif isinstance(statement, ast.Match):
+            for case in statement.cases:
+                yield from _statements_with_guards(case.body, guards)
+        else:
+            yield statement, guards
+
+
+def _guarded_self_assignment(statement: ast.stmt, guards: tuple[ast.expr, ...], self_name: str) -> bool:
+    """`self.w = ...` under an `if` that tests `self.w` (or `self.built`, `hasattr(self, "w")`)."""
+    if not isinstance(statement, ast.Assign):
+        return False
+    attributes = {found for target in statement.targets if (found := self_attribute(target, self_name))}
+    if not attributes:
+        return False
+    for test in guards:
+        for node in ast.walk(test):
+            if self_attribute(node, self_name) in (*attributes, "built"):
+                return True
+            if isinstance(node, ast.Constant) and node.value in attributes:
+                return True  # hasattr(self, "w")
+    return False
+
+
+def _layer_lookup(source: ClassSource, func: ast.expr) -> str | None:
+    """`TRANSFORMS` for `TRANSFORMS[name]` when the module binds TRANSFORMS to a dict (or list)
+    of layer classes, one of which has weights."""
+    if not (isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name)):
         return None
+    table = func.value.id
+    for value in source.facts.assignments.get(table, []):
+        elements = value.values if isinstance(value, ast.Dict) else getattr(value, "elts", [])
+        for element in elements:
+            dotted = dotted_name(element)
+            if dotted is None:
+                continue
+            local = source.facts.class_named(dotted)
+            keras_name = split_keras_name(source.facts.imports.qualify_dotted(dotted))
+            layer = dotted if local is not None else (
+                keras_name.last if keras_name is not None and is_layer_constructor(keras_name) else None
+            )
+            if layer is not None and has_weights(source, layer):
+                return table
+    return None
 
 
 class BuildLeavesSublayersUnbuilt(Rule):
