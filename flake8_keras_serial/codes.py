@@ -20,6 +20,7 @@ CODES: dict[str, str] = {
     "KS202": "raw tf.Variable held by a Keras 3 layer or model",
     "KS203": "plain Python attribute set in __init__ and changed later: lost on reload",
     "KS204": "layer or weight created inside call()",
+    "KS205": "a subclassed model's build() does not build its sublayers (or, Keras 2, does not call super().build())",
     "KS301": "load_model() without the custom_objects (or import) the loaded model needs",
     "KS302": "subclassed model saved to HDF5 (.h5 / save_format='h5')",
     "KS303": "save(..., custom_objects=...): not an argument of save",

@@ -1,4 +1,5 @@
-"""Fix for KS201: move `self.w = self.add_weight(...)` from __init__ into build()."""
+"""Fixes for KS201 (move `self.w = self.add_weight(...)` from __init__ into build()) and KS205
+(make a model's build() build its sublayers, or call super().build() under Keras 2)."""
 
 from __future__ import annotations
 
@@ -117,4 +118,55 @@ def _is_docstring(line: cst.CSTNode) -> bool:
     )
 
 
-FIXERS = {"KS201": MoveToBuild()}
+class BuildSublayers:
+    """KS205. Keras 3: `self.x.build(input_shape)` at the top of build() for each unbuilt
+    sublayer that call() applies to its own input (so the shape is build()'s). Keras 2:
+    `super().build(input_shape)` at the end of build()."""
+
+    def plan(self, context: FixContext, finding: Finding) -> str | None:
+        build = context.node_at(finding.line, finding.col, cst.FunctionDef)
+        if build is None or build.name.value != "build" or not isinstance(build.body, cst.IndentedBlock):
+            return "only a build() method written as a block is changed"
+        shape = _shape_parameter(build)
+        if shape is None:
+            return "build() has no input-shape parameter to build with"
+        version, *attributes = finding.fix_data
+        if version == "keras2":
+            lines = [cst.parse_statement(f"super().build({shape})\n")]
+            context.edit(build, lambda node: _append_to_body(node, lines))
+            return None
+        if not attributes:
+            return "some unbuilt sublayer is not applied to call()'s own input: its input shape is not known here"
+        lines = [cst.parse_statement(f"self.{attribute}.build({shape})\n") for attribute in attributes]
+        context.edit(build, lambda node: _prepend_to_body(node, lines))
+        return None
+
+
+def _shape_parameter(function: cst.FunctionDef) -> str | None:
+    params = [*function.params.posonly_params, *function.params.params]
+    return params[1].name.value if len(params) > 1 else None
+
+
+def _body_without_pass(function: cst.FunctionDef) -> list[cst.BaseStatement]:
+    """The statements, without a lone `pass` (it is there only because the body was empty)."""
+    body = list(function.body.body)
+    if len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) and all(
+        isinstance(item, cst.Pass) for item in body[0].body
+    ):
+        return []
+    return body
+
+
+def _prepend_to_body(function: cst.FunctionDef, lines: list[cst.BaseStatement]) -> cst.FunctionDef:
+    body = _body_without_pass(function)
+    docstring = 1 if body and _is_docstring(body[0]) else 0
+    body[docstring:docstring] = lines
+    return function.with_changes(body=function.body.with_changes(body=body))
+
+
+def _append_to_body(function: cst.FunctionDef, lines: list[cst.BaseStatement]) -> cst.FunctionDef:
+    body = [*_body_without_pass(function), *lines]
+    return function.with_changes(body=function.body.with_changes(body=body))
+
+
+FIXERS = {"KS201": MoveToBuild(), "KS205": BuildSublayers()}

@@ -12,7 +12,8 @@ import ast
 
 from ..class_source import ClassSource, FunctionNode, Signature, calls_in, method_self, self_attribute
 from ..keras_names import dotted_name, is_keras_variable, is_layer_constructor, is_tf_variable, split_keras_name
-from .base import LAYERS_AND_MODELS, Finding, Rule
+from ..build_facts import build_reach, has_weights, layer_made_by, weighted_sublayers
+from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
 
 _ADD_WEIGHT_METHODS = ("add_weight", "add_variable")
 
@@ -232,13 +233,19 @@ class CreatedInCall(Rule):
     code = "KS204"
     kinds = LAYERS_AND_MODELS
 
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        yield from super().check_module(module)
+        yield from self._lambdas_making_variables(module)
+
     def check(self, source: ClassSource) -> Iterator[Finding]:
         call_method = source.methods.get("call")
         if call_method is None:
             return
         self_name = method_self(call_method)
-        for statement, calls in _statements_with_calls(source, call_method):
-            for call in calls:
+        for statement, guards in _statements_with_guards(call_method.body, ()):
+            if _guarded_self_assignment(statement, guards, self_name):
+                continue  # `if self.w is None: self.w = self.add_weight(...)`: made once, and tracked
+            for call in calls_in(statement):
                 made = _variable_call(source, call, self_name)
                 what = f"a weight with {made}()" if made else self._layer_made(source, call)
                 if what:
@@ -251,19 +258,211 @@ class CreatedInCall(Rule):
 
     @staticmethod
     def _layer_made(source: ClassSource, call: ast.Call) -> str | None:
-        dotted = dotted_name(call.func)
-        if dotted is None:
-            return None
-        local = source.facts.class_named(dotted)
-        if local is not None and local.kind in LAYERS_AND_MODELS:
-            return f"the layer {dotted}"
-        keras_name = split_keras_name(source.facts.imports.qualify_dotted(dotted))
-        if keras_name is not None and is_layer_constructor(keras_name):
-            return f"the layer {keras_name.last}"
+        """A layer with weights made by the call: `Dense(4)`, `Block()`, or `TRANSFORMS[name](...)`
+        where TRANSFORMS maps names to layer classes. Weightless layers (Dropout, Add, Reshape...)
+        reload with equal outputs (measured), so they are not reported."""
+        made = layer_made_by(source, call)
+        if made is not None:
+            return f"the layer {made}" if has_weights(source, made) else None
+        looked_up = _layer_lookup(source, call.func)
+        return f"a layer looked up in {looked_up}" if looked_up else None
+
+    def _lambdas_making_variables(self, module: ModuleContext) -> Iterator[Finding]:
+        """`Lambda(fn)` where fn's body makes a tf.Variable: Keras 2 raises when the model is built
+        ("The following Variables were created within a Lambda layer ... but are not tracked by said
+        layer"); Keras 3 makes the variable anew on every call and loads with equal outputs
+        (measured: tf_keras 2.21, Keras 3.15.1)."""
+        facts = module.facts
+        for call in facts.calls:
+            keras_name = facts.imports.keras_name(call.func)
+            if keras_name is None or keras_name.last != "Lambda" or not is_layer_constructor(keras_name):
+                continue
+            if facts.target.major_for(keras_name.library) != 2 or not call.args:
+                continue
+            function = call.args[0]
+            body = function if isinstance(function, ast.Lambda) else None
+            if isinstance(function, ast.Name):
+                body = facts.functions.get(function.id)
+            if body is not None and any(is_tf_variable(facts.imports.qualify(inner.func)) for inner in calls_in(body)):
+                name = "a lambda" if isinstance(function, ast.Lambda) else f"{function.id}()"
+                yield self.finding(
+                    (call.lineno, call.col_offset),
+                    f"Lambda wraps {name}, which creates a tf.Variable on every call: Keras 2 refuses it when the "
+                    f"model is built (ValueError: ... Variables were created within a Lambda layer ... but are not "
+                    f"tracked); write a custom layer that creates the weight in build()",
+                )
+
+
+def _statements_with_guards(body: list[ast.stmt], guards: tuple[ast.expr, ...]):
+    """Each simple statement of a block (nested blocks and functions included), with the
+    tests of the `if`s around it."""
+    for statement in body:
+        if isinstance(statement, ast.If):
+            yield from _statements_with_guards(statement.body, (*guards, statement.test))
+            yield from _statements_with_guards(statement.orelse, guards)
+        elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield from _statements_with_guards(statement.body, guards)
+        elif isinstance(statement, ast.For | ast.AsyncFor | ast.While | ast.With | ast.AsyncWith):
+            yield from _statements_with_guards(statement.body, guards)
+            yield from _statements_with_guards(getattr(statement, "orelse", []), guards)
+        elif isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
+            for block in (statement.body, *(handler.body for handler in statement.handlers), statement.orelse,
+                          statement.finalbody):
+                yield from _statements_with_guards(block, guards)
+        elif isinstance(statement, ast.Match):
+            for case in statement.cases:
+                yield from _statements_with_guards(case.body, guards)
+        else:
+            yield statement, guards
+
+
+def _guarded_self_assignment(statement: ast.stmt, guards: tuple[ast.expr, ...], self_name: str) -> bool:
+    """`self.w = ...` under an `if` that tests `self.w` (or `self.built`, `hasattr(self, "w")`)."""
+    if not isinstance(statement, ast.Assign):
+        return False
+    attributes = {found for target in statement.targets if (found := self_attribute(target, self_name))}
+    if not attributes:
+        return False
+    for test in guards:
+        for node in ast.walk(test):
+            if self_attribute(node, self_name) in (*attributes, "built"):
+                return True
+            if isinstance(node, ast.Constant) and node.value in attributes:
+                return True  # hasattr(self, "w")
+    return False
+
+
+def _layer_lookup(source: ClassSource, func: ast.expr) -> str | None:
+    """`TRANSFORMS` for `TRANSFORMS[name]` when the module binds TRANSFORMS to a dict (or list)
+    of layer classes, one of which has weights."""
+    if not (isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name)):
         return None
+    table = func.value.id
+    for value in source.facts.assignments.get(table, []):
+        elements = value.values if isinstance(value, ast.Dict) else getattr(value, "elts", [])
+        for element in elements:
+            dotted = dotted_name(element)
+            if dotted is None:
+                continue
+            local = source.facts.class_named(dotted)
+            keras_name = split_keras_name(source.facts.imports.qualify_dotted(dotted))
+            layer = dotted if local is not None else (
+                keras_name.last if keras_name is not None and is_layer_constructor(keras_name) else None
+            )
+            if layer is not None and has_weights(source, layer):
+                return table
+    return None
 
 
-RULES = [WeightInInit(), RawTfVariable(), PythonStateChanged(), CreatedInCall()]
+class BuildLeavesSublayersUnbuilt(Rule):
+    """A subclassed model with its own build(): on load Keras calls that build() from the saved
+    build config and then restores the weights (measured: Keras 3.15.1, tf_keras 2.21, .keras)."""
+
+    code = "KS205"
+    kinds = frozenset({"model"})
+
+    def check(self, source: ClassSource) -> Iterator[Finding]:
+        build = source.methods.get("build")
+        init = source.methods.get("__init__")
+        if build is None or source.has_method("build_from_config") or _functional_style(init):
+            return
+        sublayers = [
+            *(weighted_sublayers(source, init) if init is not None else ()),
+            *weighted_sublayers(source, build),
+        ]
+        reach = build_reach(source, build)
+        if not sublayers or reach.opaque:
+            return
+        if source.major == 3:
+            unbuilt = _unique(sublayer.attribute for sublayer in sublayers if sublayer.attribute not in reach.attributes)
+            if unbuilt:
+                yield self._keras3(source, build, unbuilt)
+        elif not reach.calls_super_build:
+            yield self._keras2(source, build, _unique(sublayer.attribute for sublayer in sublayers))
+
+    def _keras3(self, source: ClassSource, build: FunctionNode, unbuilt: list[str]) -> Finding:
+        names = _self_names(unbuilt)
+        shape = _shape_parameter(build) or "input_shape"
+        return self.finding(
+            (build.lineno, build.col_offset),
+            f"{source.name}.build() leaves {names} unbuilt: Keras 3 loads the model through build() and then "
+            f"restores weights, so theirs are silently re-initialised (or the load fails); call .build({shape}) on "
+            f"each of them in build()",
+            fix_data=("keras3", *_fixable(source, build, unbuilt)),
+        )
+
+    def _keras2(self, source: ClassSource, build: FunctionNode, sublayers: list[str]) -> Finding:
+        shape = _shape_parameter(build) or "input_shape"
+        return self.finding(
+            (build.lineno, build.col_offset),
+            f"{source.name}.build() never calls super().build({shape}): loading a .keras file, tf_keras builds the "
+            f"model again on its first call and re-initialises the weights of {_self_names(sublayers)} (or fails: "
+            f"expected 0 variables); end build() with super().build({shape})",
+            fix_data=("keras2",),
+        )
+
+
+def _self_names(attributes: list[str], shown: int = 3) -> str:
+    names = ", ".join(f"self.{attribute}" for attribute in attributes[:shown])
+    more = len(attributes) - shown
+    return f"{names} and {more} more" if more > 0 else names
+
+
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _shape_parameter(function: FunctionNode) -> str | None:
+    """`input_shape` of `def build(self, input_shape)`."""
+    positional = [*function.args.posonlyargs, *function.args.args]
+    return positional[1].arg if len(positional) > 1 else None
+
+
+def _functional_style(init: FunctionNode | None) -> bool:
+    """`super().__init__(inputs, outputs)` / `super().__init__(inputs=..., outputs=...)`: a graph
+    model, which Keras rebuilds from its graph config, not through build()."""
+    if init is None:
+        return False
+    for call in calls_in(init):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call):
+            if call.args or any(keyword.arg in ("inputs", "outputs") for keyword in call.keywords):
+                return True
+    return False
+
+
+def _fixable(source: ClassSource, build: FunctionNode, unbuilt: list[str]) -> list[str]:
+    """The unbuilt sublayers made in __init__ that call() applies to its own input unchanged
+    (`self.dense(inputs)`): build(input_shape) may build them with that shape."""
+    call_method = source.methods.get("call")
+    init = source.methods.get("__init__")
+    if call_method is None or init is None or _shape_parameter(build) is None:
+        return []
+    positional = [*call_method.args.posonlyargs, *call_method.args.args]
+    if len(positional) < 2:
+        return []
+    inputs = positional[1].arg
+    if _assigned_names(call_method) & {inputs}:
+        return []
+    made_in_init = {sublayer.attribute for sublayer in weighted_sublayers(source, init)}
+    self_name = method_self(call_method)
+    applied = {
+        attribute
+        for call in calls_in(call_method)
+        if (attribute := self_attribute(call.func, self_name)) is not None
+        and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and call.args[0].id == inputs
+    }
+    fixable = [attribute for attribute in unbuilt if attribute in applied and attribute in made_in_init]
+    return fixable if len(fixable) == len(unbuilt) else []
+
+
+def _assigned_names(function: FunctionNode) -> set[str]:
+    return {
+        node.id for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+
+
+RULES = [WeightInInit(), RawTfVariable(), PythonStateChanged(), CreatedInCall(), BuildLeavesSublayersUnbuilt()]
 
 
 def _statement_position(statement: ast.stmt) -> tuple[int, int]:
