@@ -1,0 +1,9 @@
+import keras
+import numpy as np
+
+# Serving only predicts: no need for the training loss.
+model = keras.models.load_model("model.keras", compile=False)
+
+sample = np.load("sample.npy")
+if not np.allclose(model.predict(sample, verbose=0), np.load("expected.npy"), atol=1e-5):
+    raise AssertionError("predictions changed after reload")
