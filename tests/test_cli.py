@@ -202,3 +202,233 @@ def test_installed_package_prints_the_rule_page(tmp_path):
         capture_output=True, text=True, cwd=tmp_path, timeout=60,
     )
     assert shown.stdout == (repo / "docs" / "rules" / "KS105.md").read_text()
+
+
+# --- noqa: the same meaning as flake8's ------------------------------------------------------
+
+NOQA_FORMS = """\
+import keras
+
+
+class Plain(keras.layers.Layer):
+    pass
+
+
+class Bare(keras.layers.Layer):  # noqa
+    pass
+
+
+class Single(keras.layers.Layer):  # noqa: KS105
+    pass
+
+
+class NoSpace(keras.layers.Layer):  # noqa:KS105
+    pass
+
+
+class Listed(keras.layers.Layer):  # NOQA: KS101,KS105
+    pass
+
+
+class Spaced(keras.layers.Layer):  # noqa: E501 KS105
+    pass
+
+
+class Prefix(keras.layers.Layer):  # noqa: KS1
+    pass
+
+
+class OtherCode(keras.layers.Layer):  # noqa: KS101
+    pass
+
+
+class LowerCode(keras.layers.Layer):  # noqa: ks105
+    pass
+
+
+class Split(
+    keras.layers.Layer,
+):  # noqa: KS105
+    pass
+
+
+class Docstring(keras.layers.Layer): doc = '''
+'''  # noqa: KS105
+"""
+
+
+def test_check_honours_noqa_exactly_as_flake8(tmp_path):
+    """Bare, single-code, listed, prefix forms silence; another code, or a code in lower case
+    (flake8 compares codes case-sensitively), do not. A string over several lines takes the
+    comment at its end; a bracketed statement does not (flake8 maps noqa by tokens: the
+    newlines inside brackets end a line for it)."""
+    (tmp_path / "model.py").write_text(NOQA_FORMS)
+    cli = run_cli("check", "--keras-version=3", "model.py", cwd=tmp_path)
+    flake8 = run_flake8("--isolated", "--select=KS", "--keras-version=3", "model.py", cwd=tmp_path)
+    assert [line.split(" is not")[0] for line in cli.stdout.splitlines()] == [
+        "model.py:4:1: KS105 Plain",
+        "model.py:32:1: KS105 OtherCode",
+        "model.py:36:1: KS105 LowerCode",
+        "model.py:40:1: KS105 Split",
+    ]
+    assert cli.stdout == flake8.stdout
+    assert cli.returncode == flake8.returncode == 1
+
+
+def test_disable_noqa_and_flake8_noqa_for_the_whole_file(tmp_path):
+    (tmp_path / "model.py").write_text(NOQA_FORMS)
+    everything = run_cli("check", "--keras-version=3", "--disable-noqa", "model.py", cwd=tmp_path)
+    flake8 = run_flake8("--isolated", "--select=KS", "--keras-version=3", "--disable-noqa", "model.py", cwd=tmp_path)
+    assert len(everything.stdout.splitlines()) == 11
+    assert everything.stdout == flake8.stdout
+    (tmp_path / "skipped.py").write_text("# flake8: noqa\n" + NOQA_FORMS)
+    skipped = run_cli("check", "--keras-version=3", "skipped.py", cwd=tmp_path)
+    assert (skipped.returncode, skipped.stdout, skipped.stderr) == (0, "", "")
+    assert run_cli("check", "--keras-version=3", "--disable-noqa", "skipped.py", cwd=tmp_path).returncode == 1
+
+
+# --- stdin ---------------------------------------------------------------------------------
+
+def run_cli_stdin(*arguments: str, stdin: str, cwd: Path) -> "subprocess.CompletedProcess":
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "flake8_keras_serial.cli", *arguments],
+        capture_output=True, text=True, cwd=cwd, input=stdin, timeout=120,
+    )
+
+
+REGISTERED = (
+    "import keras\n\n\n@keras.saving.register_keras_serializable(package='app')\n"
+    "class Proj(keras.layers.Layer):\n    def get_config(self):\n        return super().get_config()\n"
+)
+
+
+def test_check_dash_reads_stdin_under_its_display_name(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    source = "import keras\n\n\nclass Proj(keras.layers.Layer):\n    pass\n"
+    result = run_cli_stdin("check", "--keras-version=3", "-", stdin=source, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("stdin:4:1: KS105 Proj is not registered")
+    named = run_cli_stdin(
+        "check", "--keras-version=3", "--stdin-display-name=pkg/model.py", "-", stdin=source, cwd=tmp_path
+    )
+    assert named.stdout.startswith("pkg/model.py:4:1: KS105 Proj is not registered")
+    assert run_cli_stdin("check", "-", stdin="import keras\n", cwd=tmp_path).returncode == 0
+
+
+def test_stdin_is_not_a_second_copy_of_the_file_it_came_from(tmp_path):
+    """`keras-serial check - < layers.py` in the project: no KS107 collision with layers.py itself."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "layers.py").write_text(REGISTERED)
+    alone = run_cli_stdin("check", "--keras-version=3", "-", stdin=REGISTERED, cwd=tmp_path)
+    assert (alone.returncode, alone.stdout) == (0, "")
+    named = run_cli_stdin(
+        "check", "--keras-version=3", "--stdin-display-name=layers.py", "-", stdin=REGISTERED, cwd=tmp_path
+    )
+    assert (named.returncode, named.stdout) == (0, "")
+    # A real second registration of app>Proj is still found.
+    (tmp_path / "other.py").write_text(REGISTERED)
+    both = run_cli("check", "--keras-version=3", "--select=KS107", "layers.py", cwd=tmp_path)
+    assert both.stdout.startswith("layers.py:4:1: KS107 ")
+
+
+# --- rules, bad input, E999 ------------------------------------------------------------------
+
+def test_rules_prints_every_page_asked_for():
+    pages = REPO / "docs" / "rules"
+    both = run_cli("rules", "KS101", "ks102")
+    assert both.returncode == 0
+    assert both.stdout == (pages / "KS101.md").read_text() + "\n" + (pages / "KS102.md").read_text()
+    unknown = run_cli("rules", "KS101", "KS999")
+    assert (unknown.returncode, unknown.stdout) == (2, "")
+    assert unknown.stderr == "keras-serial: unknown rule 'KS999'; `keras-serial rules` lists them\n"
+
+
+def test_a_symlink_loop_is_one_line_and_exit_2(tmp_path):
+    (tmp_path / "a.py").symlink_to(tmp_path / "b.py")
+    (tmp_path / "b.py").symlink_to(tmp_path / "a.py")
+    for command in ("check", "fix"):
+        result = run_cli(command, "a.py", cwd=tmp_path)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == "keras-serial: a.py: cannot read it: Too many levels of symbolic links\n"
+    # Inside a folder it is one unreadable file among others, as flake8 reports it.
+    (tmp_path / "ok.py").write_text("import keras\n")
+    folder = run_cli("check", ".", cwd=tmp_path)
+    assert folder.returncode == 1
+    assert folder.stdout.splitlines() == [
+        "a.py:1:1: E902 OSError: [Errno 40] Too many levels of symbolic links: 'a.py'",
+        "b.py:1:1: E902 OSError: [Errno 40] Too many levels of symbolic links: 'b.py'",
+    ]
+
+
+def test_code_nested_deeper_than_python_parses_is_a_finding_not_a_traceback(tmp_path):
+    (tmp_path / "deep.py").write_text("import keras\nx = 1" + "+1" * 20000 + "\n")
+    check = run_cli("check", "deep.py", cwd=tmp_path)
+    assert check.returncode == 1
+    assert check.stdout == "deep.py:1:1: E999 RecursionError: the code is nested too deeply for Python's parser\n"
+    fix = run_cli("fix", "--write", "deep.py", cwd=tmp_path)
+    assert (fix.returncode, fix.stdout) == (2, "")
+    assert fix.stderr == (
+        "deep.py:1:1: E999 RecursionError: the code is nested too deeply for Python's parser (not fixed)\n"
+    )
+
+
+def test_fix_exits_2_on_a_file_it_cannot_parse_and_still_fixes_the_others(tmp_path):
+    (tmp_path / "broken.py").write_text("import keras\nclass L(keras.layers.Layer:\n    pass\n")
+    (tmp_path / "model.py").write_text("import keras\n\n\nclass Proj(keras.layers.Layer):\n    pass\n")
+    result = run_cli("fix", "--write", "--keras-version=3", "--package=demo", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "broken.py:2:28: E999 SyntaxError: invalid syntax (not fixed)",
+        "fixed model.py: KS105",
+    ]
+    assert "register_keras_serializable" in (tmp_path / "model.py").read_text()
+
+
+SYNTAX_ERRORS = {
+    "paren": "import keras\nclass L(keras.layers.Layer:\n    pass\n",
+    "indent": "import keras\ndef f():\nreturn 1\n",
+    "string": 'import keras\nx = "abc\n',
+    "unclosed": "import keras\nx = (1,\n",
+    "tabs": "import keras\nif True:\n\tx = 1\n        y = 2\n",
+    "token": "import keras\nx = 1 $ 2\n",
+    "unexpected_indent": "import keras\n  x = 1\n",
+    "fstring": 'import keras\nx = f"{"\n',
+    "nul": "import keras\n\x00\n",
+    "nested": "import keras\nx = " + "(" * 300 + ")" * 300 + "\n",
+}
+
+
+def test_e999_positions_and_messages_equal_flake8s(tmp_path):
+    for name, source in SYNTAX_ERRORS.items():
+        (tmp_path / f"bad_{name}.py").write_text(source)  # bad_: no file may shadow a module (token.py)
+    paths = sorted(f"bad_{name}.py" for name in SYNTAX_ERRORS)
+    cli = run_cli("check", *paths, cwd=tmp_path)
+    flake8 = run_flake8("--isolated", "--select=E999,E902", *paths, cwd=tmp_path)
+    assert len(cli.stdout.splitlines()) == len(SYNTAX_ERRORS)
+    assert cli.stdout == flake8.stdout
+    assert "bad_paren.py:2:28: E999 SyntaxError: invalid syntax\n" in cli.stdout
+
+
+# --- pyproject.toml ----------------------------------------------------------------------------
+
+def test_a_misspelt_setting_and_an_invalid_pyproject_are_said_on_stderr(tmp_path):
+    (tmp_path / "model.py").write_text("import keras\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.keras-serial]\nkeras_version = "2"\nfoo = 1\n')
+    result = run_cli("check", "model.py", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "keras-serial: warning: pyproject.toml: [tool.keras-serial] has no setting 'keras_version' "
+        "(did you mean 'keras-version'?); it is ignored",
+        "keras-serial: warning: pyproject.toml: [tool.keras-serial] has no setting 'foo' "
+        "(known: keras-version, project-root, select, ignore, package, docs-url); it is ignored",
+    ]
+    (tmp_path / "pyproject.toml").write_text('[tool.keras-serial]\nkeras-version = \n')
+    invalid = run_cli("check", "model.py", cwd=tmp_path)
+    assert invalid.returncode == 0
+    assert invalid.stderr == (
+        "keras-serial: warning: pyproject.toml: not valid TOML (Invalid value (at line 2, column 17)); "
+        "its [tool.keras-serial] settings are not used\n"
+    )

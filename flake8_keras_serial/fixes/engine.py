@@ -8,7 +8,6 @@ line numbers that an earlier fix moved.
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..checker import check_lines
 from ..keras_names import ImportMap
+from ..noqa import NoqaLines, file_skipped, line_silences
 from ..rules.base import Finding
 from . import config, project, registration, saveload, weights
 from .context import FixContext
@@ -29,7 +29,6 @@ FIXERS = {
     **weights.FIXERS,
     **saveload.FIXERS,
 }
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z0-9, ]+))?", re.IGNORECASE)
 
 
 @dataclass
@@ -41,16 +40,8 @@ class FixResult:
     renames: dict[str, str] = field(default_factory=dict)  # save paths changed, for loads elsewhere
 
 
-def _line(lines: list[str], number: int) -> str:
-    return lines[number - 1] if 0 < number <= len(lines) else ""
-
-
-def _noqa(line: str, code: str) -> bool:
-    match = _NOQA.search(line)
-    if match is None:
-        return False
-    codes = match.group("codes")
-    return codes is None or code in {part.strip().upper() for part in codes.split(",")}
+# The language server asks whether a line's `# noqa` silences a code (flake8's meaning).
+_noqa = line_silences
 
 
 # A fix can uncover another finding (a get_config built on super() now passes
@@ -83,10 +74,13 @@ def fix_source(
 def _fix_once(source: str, project_major: int, filename: str | None, wanted, package: str | None) -> FixResult:
     lines = source.splitlines(keepends=True)
     result = FixResult(source, source)
+    if file_skipped(lines):  # `# flake8: noqa`: the file is not checked, so not fixed
+        return result
+    noqa = NoqaLines(lines)
     findings = [
         finding
         for finding in check_lines(lines, project_major, ast.parse(source), filename)
-        if wanted(finding) and not _noqa(_line(lines, finding.line), finding.code)
+        if wanted(finding) and not noqa.silences(finding.line, finding.code)
     ]
     if not findings:
         return result
