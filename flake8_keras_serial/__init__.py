@@ -1,3 +1,3 @@
 """flake8-keras-serial: find the Keras models that will not survive save -> load."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

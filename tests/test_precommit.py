@@ -52,3 +52,45 @@ def test_try_repo_lint_fix_lint(tmp_path):
 
     again = run(*pre_commit, "keras-serial", "--all-files", cwd=project, env=env)
     assert again.returncode == 0, again.stdout + again.stderr
+
+    # A file the fixer cannot parse fails the fix hook (exit 2), and says where.
+    (project / "broken.py").write_text("import keras\nclass L(keras.layers.Layer:\n    pass\n")
+    run("git", "add", "broken.py", cwd=project, env=env)
+    broken = run(*pre_commit, "keras-serial-fix", "--all-files", cwd=project, env=env)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "broken.py:2:28: E999 SyntaxError: invalid syntax (not fixed)" in broken.stdout
+    assert "files were modified by this hook" not in broken.stdout
+
+
+def _toml(path: Path) -> dict:
+    import tomllib
+
+    return tomllib.loads(path.read_text())
+
+
+def test_release_0_2_0_installs_from_the_repository_and_its_extras_agree():
+    """One version everywhere; the README installs from a git+ URL at tag v0.2.0 (no index
+    serves the package); [verify] and the verify hook take the same TensorFlow as [test]."""
+    import yaml
+
+    from flake8_keras_serial import __version__
+
+    project = _toml(REPO / "pyproject.toml")["project"]
+    assert project["version"] == __version__ == "0.2.0"
+    assert project["requires-python"] == ">=3.10"
+    version = subprocess.run(
+        [sys.executable, "-m", "flake8_keras_serial.cli", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert version.stdout == "keras-serial 0.2.0\n"
+    extras = project["optional-dependencies"]
+    assert extras["verify"] == ["tensorflow>=2.16"]
+    assert "tensorflow>=2.16" in extras["test"]
+    assert not any("tensorflow-cpu" in requirement for extra in extras.values() for requirement in extra)
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    assert hooks["keras-serial-verify"]["additional_dependencies"] == ["tensorflow>=2.16"]
+    readme = (REPO / "README.md").read_text()
+    assert "rev: v0.2.0" in readme
+    assert '"flake8-keras-serial @ git+' in readme and "@v0.2.0" in readme
+    assert "Python 3.10" in readme
+    bare = [line for line in readme.splitlines() if line.strip().endswith("pip install flake8-keras-serial")]
+    assert bare == []

@@ -107,7 +107,8 @@ def test_without_tensorflow_it_says_the_extra_is_needed(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        'keras-serial verify needs TensorFlow, which is not installed here: pip install "flake8-keras-serial[verify]"'
+        "keras-serial verify needs TensorFlow, which is not installed here: "
+        'pip install "tensorflow>=2.16" (what the [verify] extra of flake8-keras-serial installs)'
     )
     assert result.stdout == ""
 

@@ -17,7 +17,7 @@ from .verdicts import CaseReport, judge
 
 NEEDS_EXTRA = (
     "keras-serial verify needs TensorFlow, which is not installed here: "
-    'pip install "flake8-keras-serial[verify]"'
+    'pip install "tensorflow>=2.16" (what the [verify] extra of flake8-keras-serial installs)'
 )
 
 
