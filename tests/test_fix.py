@@ -263,3 +263,25 @@ def test_renamed_save_path_is_followed_by_the_loads_in_other_files(tmp_path):
     assert (tmp_path / "train.py").read_text().endswith("net.save('artifacts/net.keras')\n")
     assert (tmp_path / "serve.py").read_text().endswith("net = keras.models.load_model('artifacts/net.keras')\n")
     assert sorted(result.stderr.splitlines()) == ["fixed serve.py: loads of renamed files", "fixed train.py: KS302"]
+
+
+def test_fix_time_grows_about_linearly_with_the_file(tmp_path):
+    """16x the lines must not cost 256x the time (0.1.0 scanned every node for each finding:
+    about 25x already for 8x the lines; 0.2.0 about 16-25x for 16x)."""
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from bench_fix import generated_source
+
+    from flake8_keras_serial.fixes import fix_source
+
+    def seconds(lines: int) -> float:
+        source = generated_source(lines)
+        started = time.perf_counter()
+        result = fix_source(source, 3, None)
+        assert result.fixed != source
+        return time.perf_counter() - started
+
+    small = min(seconds(500) for _ in range(2))
+    large = seconds(8000)
+    assert large < 50 * small, (small, large)

@@ -27,16 +27,21 @@ class FixContext:
         self.renames: dict[str, str] = {}  # literal save paths changed: old -> new
         self.state: dict = {}  # per-fixer bookkeeping (e.g. weights moved per class)
         self._parents: dict[int, cst.CSTNode] | None = None
+        self._starting_at: dict[tuple[int, int], list[cst.CSTNode]] | None = None
         self.project = None  # the ProjectContext around the file, when it has a name
 
     # --- finding nodes ---------------------------------------------------------
 
     def node_at(self, line: int, col: int, kind: type) -> cst.CSTNode | None:
-        """The node of `kind` starting at (line, col) of the original file (col 0-based)."""
-        for node, position in self.positions.items():
-            if isinstance(node, kind) and position.start.line == line and position.start.column == col:
-                return node
-        return None
+        """The node of `kind` starting at (line, col) of the original file (col 0-based).
+
+        The nodes are indexed by where they start once per round, so that each finding's
+        lookup is a dictionary read: a scan per finding made `fix` quadratic in the file's size."""
+        if self._starting_at is None:
+            self._starting_at = {}
+            for node, position in self.positions.items():
+                self._starting_at.setdefault((position.start.line, position.start.column), []).append(node)
+        return next((node for node in self._starting_at.get((line, col), ()) if isinstance(node, kind)), None)
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         if self._parents is None:

@@ -77,9 +77,10 @@ def _fix_once(source: str, project_major: int, filename: str | None, wanted, pac
     if file_skipped(lines):  # `# flake8: noqa`: the file is not checked, so not fixed
         return result
     noqa = NoqaLines(lines)
+    tree = ast.parse(source)  # one ast parse and one libcst parse per round, whatever the file's size
     findings = [
         finding
-        for finding in check_lines(lines, project_major, ast.parse(source), filename)
+        for finding in check_lines(lines, project_major, tree, filename)
         if wanted(finding) and not noqa.silences(finding.line, finding.code)
     ]
     if not findings:
@@ -88,7 +89,7 @@ def _fix_once(source: str, project_major: int, filename: str | None, wanted, pac
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     imports = ImportMap()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.add(node)
     project_context = _project(filename, project_major)
