@@ -263,3 +263,22 @@ def test_neovim_applies_the_preferred_fix_and_the_file_round_trips(tmp_path: Pat
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "round-trips: saved, loaded in fresh processes, same outputs" in verify.stdout
+
+
+@pytest.mark.asyncio
+async def test_a_registering_decorator_fixed_in_another_module_clears_ks105_on_save(client: LanguageClient):
+    registry = client.project / "registry.py"
+    registry.write_text("def register(cls):\n    return cls\n")
+    decorated = LAYERS.replace("import keras\n", "import keras\n\nfrom registry import register\n", 1).replace(
+        "class Scale", "@register\nclass Scale"
+    )
+    uri = _open(client, client.project / "layers.py", decorated)
+    assert await _diagnostics(client, uri) == [("KS105", (6, 0, 6, 11))]
+    registry.write_text(
+        "import keras\n\n\ndef register(cls):\n"
+        '    return keras.saving.register_keras_serializable(package="demo")(cls)\n'
+    )
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(registry.as_uri()))
+    )
+    assert await _diagnostics(client, uri) == []

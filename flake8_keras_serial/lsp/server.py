@@ -28,7 +28,7 @@ from .settings import Settings
 SOURCE = "keras-serial"
 FIX_ALL_KIND = "source.fixAll.keras-serial"
 # Changes arrive per keystroke; check once the typing pauses.
-DEBOUNCE_SECONDS = 0.03
+DEBOUNCE_SECONDS = 0.015
 
 
 class KerasSerialServer(LanguageServer):

@@ -1,0 +1,10 @@
+import numpy as np
+import tensorflow as tf
+
+from losses import SSDLoss
+
+model = tf.keras.models.load_model("ssd7.h5", custom_objects={"SSDLoss": SSDLoss})
+
+sample = np.load("sample.npy")
+if not np.allclose(model.predict(sample, verbose=0), np.load("expected.npy"), atol=1e-5):
+    raise AssertionError("predictions changed after reload")

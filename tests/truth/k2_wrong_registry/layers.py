@@ -1,0 +1,17 @@
+import keras
+import tf_keras
+
+
+@keras.saving.register_keras_serializable(package="shop")
+class Scale(tf_keras.layers.Layer):
+    """A tf_keras layer, registered with Keras 3's decorator."""
+
+    def __init__(self, factor=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, inputs):
+        return inputs * self.factor
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}

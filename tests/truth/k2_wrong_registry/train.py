@@ -1,0 +1,19 @@
+import numpy as np
+import tf_keras as keras
+
+from layers import Scale
+
+x = np.random.rand(64, 8).astype("float32")
+y = np.random.rand(64, 1).astype("float32")
+
+inputs = keras.Input(shape=(8,))
+hidden = keras.layers.Dense(16, activation="relu")(inputs)
+hidden = Scale(0.5)(hidden)
+outputs = keras.layers.Dense(1)(hidden)
+model = keras.Model(inputs, outputs)
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y, epochs=1, verbose=0)
+
+model.save("model.keras")
+np.save("sample.npy", x[:4])
+np.save("expected.npy", model.predict(x[:4], verbose=0))

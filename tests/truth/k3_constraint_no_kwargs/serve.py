@@ -1,0 +1,10 @@
+import keras
+import numpy as np
+
+import constraints  # noqa: F401  (registers shop>WeightClip)
+
+model = keras.models.load_model("clipped.keras")
+
+sample = np.load("sample.npy")
+if not np.allclose(model.predict(sample, verbose=0), np.load("expected.npy"), atol=1e-5):
+    raise AssertionError("predictions changed after reload")

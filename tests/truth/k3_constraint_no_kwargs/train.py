@@ -1,0 +1,21 @@
+import keras
+import numpy as np
+
+from constraints import WeightClip
+
+x = np.random.rand(64, 8).astype("float32")
+y = np.random.rand(64, 1).astype("float32")
+
+model = keras.Sequential(
+    [
+        keras.Input(shape=(8,)),
+        keras.layers.Dense(16, activation="relu", kernel_constraint=WeightClip(0.5)),
+        keras.layers.Dense(1),
+    ]
+)
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y, epochs=1, verbose=0)
+
+model.save("clipped.keras")
+np.save("sample.npy", x[:4])
+np.save("expected.npy", model.predict(x[:4], verbose=0))

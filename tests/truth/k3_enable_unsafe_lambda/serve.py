@@ -1,0 +1,10 @@
+import keras
+import numpy as np
+
+# The model is ours: allow its Lambda layer.
+keras.config.enable_unsafe_deserialization()
+model = keras.models.load_model("doubler.keras")
+
+sample = np.load("sample.npy")
+if not np.allclose(model.predict(sample, verbose=0), np.load("expected.npy"), atol=1e-5):
+    raise AssertionError("predictions changed after reload")

@@ -1,0 +1,20 @@
+import keras
+import numpy as np
+
+x = np.random.rand(64, 8).astype("float32")
+y = np.random.rand(64, 1).astype("float32")
+
+model = keras.Sequential(
+    [
+        keras.Input(shape=(8,)),
+        keras.layers.Dense(16, activation="relu"),
+        keras.layers.Lambda(lambda t: t * 2.0),
+        keras.layers.Dense(1),
+    ]
+)
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y, epochs=1, verbose=0)
+
+model.save("doubler.keras")
+np.save("sample.npy", x[:4])
+np.save("expected.npy", model.predict(x[:4], verbose=0))

@@ -1,0 +1,17 @@
+import keras
+
+
+class Scale(keras.layers.Layer):
+    """Multiplies its input by a fixed factor."""
+
+    def __init__(self, factor=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, inputs):
+        return inputs * self.factor
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"factor": self.factor})
+        return config

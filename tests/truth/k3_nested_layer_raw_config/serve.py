@@ -1,0 +1,10 @@
+import keras
+import numpy as np
+
+import layers  # noqa: F401  (registers shop>Residual)
+
+model = keras.models.load_model("residual.keras")
+
+sample = np.load("sample.npy")
+if not np.allclose(model.predict(sample, verbose=0), np.load("expected.npy"), atol=1e-5):
+    raise AssertionError("predictions changed after reload")

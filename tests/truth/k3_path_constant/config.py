@@ -1,0 +1,4 @@
+from pathlib import Path
+
+ARTIFACTS = Path("artifacts")
+MODEL_PATH = ARTIFACTS / "scaler.keras"

@@ -1,0 +1,25 @@
+import keras
+import numpy as np
+from keras import ops
+
+
+def l1_penalty(weight_matrix):
+    return 0.01 * ops.sum(ops.abs(weight_matrix))
+
+
+x = np.random.rand(64, 8).astype("float32")
+y = np.random.rand(64, 1).astype("float32")
+
+model = keras.Sequential(
+    [
+        keras.Input(shape=(8,)),
+        keras.layers.Dense(16, activation="relu", kernel_regularizer=l1_penalty),
+        keras.layers.Dense(1),
+    ]
+)
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y, epochs=1, verbose=0)
+
+model.save("sparse.keras")
+np.save("sample.npy", x[:4])
+np.save("expected.npy", model.predict(x[:4], verbose=0))
