@@ -47,5 +47,8 @@ class KerasSerialPlugin:
         cls.project_root = options.keras_project_root
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for finding in check_lines(self.lines, self.project_major, self.tree, self.filename, self.project_root):
+        # flake8 names standard input without --stdin-display-name "stdin": no file of the project,
+        # so it is checked alone (as a copy of a project file it would collide with it, KS107).
+        filename = None if self.filename in ("stdin", "-") else self.filename
+        for finding in check_lines(self.lines, self.project_major, self.tree, filename, self.project_root):
             yield finding.line, finding.col, finding.text(), type(self)

@@ -121,6 +121,28 @@ def test_stdin(tmp_path):
     ]
 
 
+REGISTERED = (
+    "import keras\n\n\n@keras.saving.register_keras_serializable(package='app')\n"
+    "class Proj(keras.layers.Layer):\n    def get_config(self):\n        return super().get_config()\n"
+)
+
+
+def test_stdin_without_a_name_does_not_collide_with_the_file_it_came_from(tmp_path):
+    """`flake8 - < layers.py` in the project: no KS107 between layers.py and its own copy;
+    named as that file, the copy replaces it; a real second registration still fires."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "layers.py").write_text(REGISTERED)
+    alone = run_flake8("--select=KS", "--keras-version=3", "-", cwd=tmp_path, stdin=REGISTERED)
+    assert (alone.returncode, alone.stdout) == (0, "")
+    named = run_flake8(
+        "--select=KS", "--keras-version=3", "--stdin-display-name=layers.py", "-", cwd=tmp_path, stdin=REGISTERED
+    )
+    assert (named.returncode, named.stdout) == (0, "")
+    (tmp_path / "other.py").write_text(REGISTERED)
+    twice = run_flake8("--select=KS", "--keras-version=3", "layers.py", cwd=tmp_path)
+    assert twice.stdout.startswith("layers.py:4:1: KS107 Proj is registered as 'app>Proj'")
+
+
 def test_parallel_jobs_give_the_same_output(tmp_path):
     paths = [str(write(tmp_path, f"model_{index}.py", UNREGISTERED)) for index in range(6)]
     serial = run_flake8("--isolated", "--select=KS", "--keras-version=3", "-j1", *paths)
