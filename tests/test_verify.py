@@ -187,6 +187,7 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
         ("b/train.py", "Block"): round_trip,  # built from its own module, not a/train.py's
         ("pkg/model.py", "Net"): round_trip,  # `from .blocks import Shift` works
         ("not_tested.py", "Fine"): round_trip,  # the module's failed statements left the rest usable
+        ("weights_only.py", "Tower"): round_trip,  # `.weights.h5` is no HDF5 model save: no KS302
         ("not_tested.py", "Refuses"): "    not tested: could not build it: RuntimeError: no GPU here",
         ("not_tested.py", "AlwaysDropout"): "    not tested: outputs cannot be compared: two calls before saving "
         "already differ (random by design, such as noise or dropout that is always on)",
@@ -195,10 +196,10 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
     }
     assert "pkg/blocks.py:5:1: Shift: built by Net's constructor, which builds it again on load: tested through it" \
         in lines
-    assert lines[-1].startswith("7 classes verified in 4 fresh processes (")
-    assert lines[-1].endswith("): 0 failing, 4 round-trip, 3 not tested")
+    assert lines[-1].startswith("8 classes verified in 4 fresh processes (")
+    assert lines[-1].endswith("): 0 failing, 5 round-trip, 3 not tested")
     assert result.stderr.strip().splitlines()[-1] == (
-        "keras-serial verify: 3 of 7 classes not tested (exit status 3; --allow-untested accepts that)"
+        "keras-serial verify: 3 of 8 classes not tested (exit status 3; --allow-untested accepts that)"
     )
 
 
@@ -308,8 +309,17 @@ def test_run_script_compares_subclassed_models_and_runs_tf_keras_scripts_under_k
         f"{folder}/legacy_train.py:1:1: Sequential (saved by the script as 'legacy.keras' (fit capped to one step))"
     )
     assert lines[sequential + 1] == "    round-trips: saved, loaded in fresh processes, same outputs"
-    assert lines[-1].startswith("2 classes verified in 8 fresh processes (")
-    assert lines[-1].endswith("): 1 failing, 1 round-trip, 0 not tested")
+    # Keras 2, an unregistered class: KS105 in --run-script as in the default mode.
+    functional = lines.index(
+        f"{folder}/legacy_train.py:1:1: Functional (saved by the script as 'unregistered.keras' (fit capped to one step))"
+    )
+    assert lines[functional + 1] == (
+        "    KS105 confirmed: load after importing the module, without custom_objects (.keras): "
+        "TypeError: Cannot deserialize object of type `Unregistered`. If `Unregistered` is a custom class, "
+        "please register it using the `@keras.saving.register_keras_serializable()` decorator."
+    )
+    assert lines[-1].startswith("3 classes verified in 8 fresh processes (")
+    assert lines[-1].endswith("): 2 failing, 1 round-trip, 0 not tested")
     assert sorted(path.name for path in folder.iterdir()) == ["cli_train.py", "legacy_train.py", "pyproject.toml"]
 
 
@@ -325,3 +335,33 @@ def test_a_script_that_exits_with_an_error_fails_and_starts_no_load(tmp_path):
     ]
     assert result.stdout.splitlines()[-1].startswith("1 classes verified in 1 fresh processes (")
     assert result.stdout.splitlines()[-1].endswith("): 0 failing, 0 round-trip, 1 not tested")
+
+
+def test_run_script_passes_a_correct_script_that_reads_its_folder_the_cache_and_its_own_saves(tmp_path):
+    """Relative data path, a data set from the Keras cache (offline), a checkpoint loaded back
+    with load_weights, keras.saving.save_model then load_model of the same path: all of it
+    works, nothing is written into the folder; a Lambda refused by safe mode is KS305."""
+    shutil.copytree(CASES / "scripts2", tmp_path / "project")
+    project = tmp_path / "project"
+    home = tmp_path / "keras_home"
+    (home / "datasets").mkdir(parents=True)
+    shutil.copy(CASES / "tiny.npz", home / "datasets" / "tiny.npz")
+    before = sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*"))
+    result = run_cli(
+        "verify", "--keras-version=3", "--run-script", "own_loads.py", cwd=project, env={"KERAS_HOME": str(home)}
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        f"{project}/own_loads.py:1:1: Functional (saved by the script as 'final.keras' (fit capped to one step))",
+        "    round-trips: saved, loaded in fresh processes, same outputs",
+        f"{project}/own_loads.py:1:1: Sequential (saved by the script as 'doubled.keras' (fit capped to one step))",
+    ]
+    assert lines[3].startswith(
+        "    KS305 confirmed: load with the module's classes in custom_objects (.keras): ValueError: Requested the "
+        "deserialization of a `Lambda` layer whose `function` is a Python lambda."
+    )
+    assert not any(line.startswith("error:") for line in lines)
+    assert lines[-1].startswith("2 classes verified in 4 fresh processes (")
+    assert lines[-1].endswith("): 1 failing, 1 round-trip, 0 not tested")
+    assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*")) == before
