@@ -135,7 +135,7 @@ def processes_marked(marker: str) -> list[str]:
     found = []
     for environ in Path("/proc").glob("[0-9]*/environ"):
         try:
-            if f"KERAS_SERIAL_TEST_RUN={marker}".encode() in environ.read_bytes().split(b"\0"):
+            if f"VERIFY_TEST_RUN={marker}".encode() in environ.read_bytes().split(b"\0"):
                 found.append(environ.parent.name)
         except OSError:
             continue
@@ -151,7 +151,7 @@ def test_timeout_leaves_no_process_and_no_files(tmp_path):
     marker = uuid.uuid4().hex
     result = run_cli(
         "verify", "--keras-version=3", "--timeout=0.5", "mistakes.py",
-        cwd=user, env={"TMPDIR": str(scratch), "KERAS_SERIAL_TEST_RUN": marker},
+        cwd=user, env={"TMPDIR": str(scratch), "VERIFY_TEST_RUN": marker},
     )
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -172,7 +172,10 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
     one whose default needs a script name the definitions copy drops."""
     shutil.copytree(CASES / "truth", tmp_path / "project")
     project = tmp_path / "project"
-    (project / "pyproject.toml").write_text("")
+    (project / "pyproject.toml").write_text(
+        '[tool.keras-serial.verify.Block]\ninput_shape = [5]\n\n'
+        '[tool.keras-serial.verify."tokens.Block"]\nargs = [50]\ninput_shape = [6]\n'
+    )
     result = run_cli("verify", "--keras-version=3", ".", cwd=project)
     assert result.returncode == 3, result.stdout + result.stderr
     lines = result.stdout.splitlines()
@@ -188,6 +191,7 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
         ("pkg/model.py", "Net"): round_trip,  # `from .blocks import Shift` works
         ("not_tested.py", "Fine"): round_trip,  # the module's failed statements left the rest usable
         ("weights_only.py", "Tower"): round_trip,  # `.weights.h5` is no HDF5 model save: no KS302
+        ("tokens.py", "Block"): round_trip,  # token ids below the vocabulary as its probe
         ("not_tested.py", "Refuses"): "    not tested: could not build it: RuntimeError: no GPU here",
         ("not_tested.py", "AlwaysDropout"): "    not tested: outputs cannot be compared: two calls before saving "
         "already differ (random by design, such as noise or dropout that is always on)",
@@ -196,10 +200,14 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
     }
     assert "pkg/blocks.py:5:1: Shift: built by Net's constructor, which builds it again on load: tested through it" \
         in lines
-    assert lines[-1].startswith("8 classes verified in 4 fresh processes (")
-    assert lines[-1].endswith("): 0 failing, 5 round-trip, 3 not tested")
+    # `module.Class` tables: tokens.Block has its own, the two train.Block the bare one.
+    assert f"{project}/tokens.py:7:1: Block (arguments from pyproject.toml; input shape from pyproject.toml)" in lines
+    assert f"{project}/a/train.py:6:1: Block (arguments from the call on line 11; input shape from pyproject.toml)" \
+        in lines
+    assert lines[-1].startswith("9 classes verified in 4 fresh processes (")
+    assert lines[-1].endswith("): 0 failing, 6 round-trip, 3 not tested")
     assert result.stderr.strip().splitlines()[-1] == (
-        "keras-serial verify: 3 of 8 classes not tested (exit status 3; --allow-untested accepts that)"
+        "keras-serial verify: 3 of 9 classes not tested (exit status 3; --allow-untested accepts that)"
     )
 
 
@@ -365,3 +373,31 @@ def test_run_script_passes_a_correct_script_that_reads_its_folder_the_cache_and_
     assert lines[-1].startswith("2 classes verified in 4 fresh processes (")
     assert lines[-1].endswith("): 1 failing, 1 round-trip, 0 not tested")
     assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*")) == before
+
+
+def test_sigterm_ends_the_run_like_ctrl_c(tmp_path):
+    """A cancelled CI job: SIGTERM to keras-serial verify kills the worker and its
+    children, removes the temporary folder, and prints one line, no traceback."""
+    import signal
+    import time
+
+    shutil.copy(CASES / "mistakes.py", tmp_path / "mistakes.py")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    marker = uuid.uuid4().hex
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flake8_keras_serial.cli", "verify", "--keras-version=3", "mistakes.py"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(scratch), "VERIFY_TEST_RUN": marker},
+    )
+    deadline = time.monotonic() + 60
+    while len(processes_marked(marker)) < 2 and time.monotonic() < deadline:  # the CLI and its worker
+        time.sleep(0.1)
+    assert len(processes_marked(marker)) >= 2
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.strip() == "keras-serial verify: interrupted; no process or temporary folder is left behind"
+    assert stdout == ""
+    assert processes_marked(marker) == []
+    assert list(scratch.iterdir()) == []

@@ -187,7 +187,10 @@ def plan_file(
             continue
         args, kwargs, how = found
         shape = class_settings.get("input_shape") or shape_in_file
-        shape_how = "input shape from the file" if shape else f"input shape {tuple(DEFAULT_INPUT_SHAPE)} assumed"
+        if class_settings.get("input_shape"):
+            shape_how = "input shape from pyproject.toml"
+        else:
+            shape_how = "input shape from the file" if shape else f"input shape {tuple(DEFAULT_INPUT_SHAPE)} assumed"
         cases.append(
             Case(
                 case_id=f"c{first_id + len(cases)}",
