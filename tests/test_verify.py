@@ -192,6 +192,9 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
         ("not_tested.py", "Fine"): round_trip,  # the module's failed statements left the rest usable
         ("weights_only.py", "Tower"): round_trip,  # `.weights.h5` is no HDF5 model save: no KS302
         ("tokens.py", "Block"): round_trip,  # token ids below the vocabulary as its probe
+        # Arguments a careful reader finds: constants, arithmetic, a list, a helper's defaults.
+        ("keras_io_style.py", "MLPBlock"): round_trip,
+        ("keras_io_style.py", "SelfAttention"): round_trip,
         ("not_tested.py", "Refuses"): "    not tested: could not build it: RuntimeError: no GPU here",
         ("not_tested.py", "AlwaysDropout"): "    not tested: outputs cannot be compared: two calls before saving "
         "already differ (random by design, such as noise or dropout that is always on)",
@@ -204,10 +207,12 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
     assert f"{project}/tokens.py:7:1: Block (arguments from pyproject.toml; input shape from pyproject.toml)" in lines
     assert f"{project}/a/train.py:6:1: Block (arguments from the call on line 11; input shape from pyproject.toml)" \
         in lines
-    assert lines[-1].startswith("9 classes verified in 4 fresh processes (")
-    assert lines[-1].endswith("): 0 failing, 6 round-trip, 3 not tested")
+    assert f"{project}/keras_io_style.py:15:1: MLPBlock (arguments from the call on line 49; input shape from the file)" \
+        in lines
+    assert lines[-1].startswith("11 classes verified in 4 fresh processes (")
+    assert lines[-1].endswith("): 0 failing, 8 round-trip, 3 not tested")
     assert result.stderr.strip().splitlines()[-1] == (
-        "keras-serial verify: 3 of 9 classes not tested (exit status 3; --allow-untested accepts that)"
+        "keras-serial verify: 3 of 11 classes not tested (exit status 3; --allow-untested accepts that)"
     )
 
 
@@ -219,9 +224,11 @@ def test_untested_classes_exit_3_unless_allowed(tmp_path):
     (tmp_path / "pyproject.toml").write_text("")
     result = run_cli("verify", "--keras-version=3", "needs_args.py", cwd=tmp_path)
     assert result.returncode == 3
-    assert result.stdout.splitlines()[-1] == (
-        "1 classes verified in 0 fresh processes (0.0 s): 0 failing, 0 round-trip, 1 not tested"
-    )
+    assert result.stdout.splitlines() == [
+        "needs_args.py:4:1: Proj not tested: no call in the file gives 'units' a value; "
+        "set it in [tool.keras-serial.verify.Proj] in pyproject.toml",
+        "1 classes verified in 0 fresh processes (0.0 s): 0 failing, 0 round-trip, 1 not tested",
+    ]
     allowed = run_cli("verify", "--keras-version=3", "--allow-untested", "needs_args.py", cwd=tmp_path)
     assert allowed.returncode == 0
     assert allowed.stdout == result.stdout
