@@ -377,6 +377,10 @@ def test_run_script_passes_a_correct_script_that_reads_its_folder_the_cache_and_
         "deserialization of a `Lambda` layer whose `function` is a Python lambda."
     )
     assert not any(line.startswith("error:") for line in lines)
+    assert lines[-2] == (
+        "note: own_loads.py: ran offline, with synthetic data of the same shapes and dtypes from "
+        "keras.datasets.mnist.load_data"
+    )
     assert lines[-1].startswith("2 classes verified in 4 fresh processes (")
     assert lines[-1].endswith("): 1 failing, 1 round-trip, 0 not tested")
     assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*")) == before
@@ -408,3 +412,17 @@ def test_sigterm_ends_the_run_like_ctrl_c(tmp_path):
     assert stdout == ""
     assert processes_marked(marker) == []
     assert list(scratch.iterdir()) == []
+
+
+def test_a_script_that_needs_the_network_is_told_which_call(tmp_path):
+    shutil.copy(CASES / "scripts2" / "downloads.py", tmp_path / "downloads.py")
+    result = run_cli("verify", "--keras-version=3", "--run-script", "downloads.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1] == (
+        "error: downloads.py: the script failed: RuntimeError: keras.utils.get_file('not_cached.zip', "
+        "origin='https://example.invalid/not_cached.zip') needs the network, which keras-serial verify blocks: "
+        "put the file in ~/.keras/datasets to run the script offline"
+    )
+    assert result.stdout.splitlines()[-1].startswith("1 classes verified in 1 fresh processes (")
+    assert "Traceback" not in result.stdout + result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["downloads.py"]

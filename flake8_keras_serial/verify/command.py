@@ -98,6 +98,7 @@ def _run_verify(arguments) -> int:
     shown = {case.module: names[path].shown for path in paths for case in cases if case.file == str(path.resolve())}
     reports: list[CaseReport] = []
     errors: list[str] = []
+    notes: list[str] = []
     processes = 0
     seconds = 0.0
     if arguments.run_script:
@@ -112,6 +113,9 @@ def _run_verify(arguments) -> int:
                 path, names[path].name, majors[path], arguments.timeout, _class_lines(path), script_args
             )
             errors += [f"{path}: {error}" for error in outcome.errors]
+            if outcome.synthetic:
+                notes.append(f"{path}: ran offline, with synthetic data of the same shapes and dtypes from "
+                             f"{', '.join(outcome.synthetic)}")
             processes += outcome.processes
             seconds += outcome.seconds
             for case in script_cases:
@@ -144,6 +148,7 @@ def _run_verify(arguments) -> int:
                     "classes": [report.to_json() for report in reports],
                     "untested": [vars(item) for item in untested],
                     "errors": errors,
+                    "notes": notes,
                     "totals": totals,
                     "exit_status": status,
                     "processes": processes,
@@ -153,7 +158,7 @@ def _run_verify(arguments) -> int:
             )
         )
     else:
-        _print_text(reports, untested, errors, processes, seconds, totals)
+        _print_text(reports, untested, errors + [f"note: {note}" for note in notes], processes, seconds, totals)
     if status == EXIT_UNTESTED:
         print(
             f"keras-serial verify: {totals[NOT_TESTED]} of {totals['classes']} classes not tested "
@@ -214,7 +219,7 @@ def _print_text(reports, untested, errors, processes, seconds, totals) -> None:
         else:
             print(f"{item.file}:{item.line}:1: {item.class_name}: {item.reason}")
     for error in errors:
-        print(f"error: {error}")
+        print(error if error.startswith("note: ") else f"error: {error}")
     print(
         f"{totals['classes']} classes verified in {processes} fresh processes ({seconds:.1f} s): "
         f"{totals[FAILING]} failing, {totals[ROUND_TRIP]} round-trip, {totals[NOT_TESTED]} not tested"

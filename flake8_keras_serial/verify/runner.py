@@ -48,6 +48,7 @@ class RunOutcome:
     seconds: float
     steps: dict[str, str | None] = field(default_factory=dict)  # step -> its error, None when it ran
     script_error: str | None = None  # --run-script: how the script itself failed
+    synthetic: list[str] = field(default_factory=list)  # --run-script: data-set loaders given synthetic data
 
 
 def definitions_only(source: str) -> str:
@@ -332,6 +333,7 @@ def run_script_cases(
         if ran.error:
             outcome.errors.append(ran.error)
             return [], outcome
+        outcome.synthetic = sorted(set(ran.results.get("synthetic", [])))
         if "script_error" in ran.results:
             error = ran.results["script_error"]
             outcome.script_error = f"{error['type']}: {error['message'][:300]}"

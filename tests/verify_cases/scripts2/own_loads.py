@@ -1,12 +1,14 @@
 """A correct training script the way keras-io writes them: relative data
 path, a data set from the Keras cache, a checkpoint loaded back, the model
-saved with keras.saving.save_model and loaded back; plus a Lambda model."""
+saved with keras.saving.save_model and loaded back, MNIST loaded; plus a Lambda model."""
 import keras
 import numpy as np
 
 x = np.load("data/x.npy")  # relative to the script's folder
 cached = keras.utils.get_file("tiny.npz", origin="https://example.invalid/tiny.npz")  # in ~/.keras/datasets
 y = np.load(cached)["y"]
+(digits, labels), _ = keras.datasets.mnist.load_data()  # offline: synthetic, same shapes
+assert digits.shape[1:] == (28, 28) and digits.dtype == np.uint8 and labels.max() < 10
 
 inputs = keras.Input((4,))
 model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
