@@ -247,23 +247,37 @@ def test_a_crashed_load_step_passes_nothing(tmp_path):
 
 
 def test_run_script_redirects_every_save_into_the_temporary_folder(tmp_path):
+    """Two scripts of one name in two folders: one process each, then the three loads
+    once for both (5 processes, not 8), each model loaded with its own script's classes."""
     shutil.copy(CASES / "mistakes.py", tmp_path / "mistakes.py")
-    result = run_cli("verify", "--keras-version=3", "--run-script", "--format=json", "mistakes.py", cwd=tmp_path)
+    (tmp_path / "again").mkdir()
+    shutil.copy(CASES / "mistakes.py", tmp_path / "again" / "mistakes.py")
+    result = run_cli(
+        "verify", "--keras-version=3", "--run-script", "--format=json", "mistakes.py", "again/mistakes.py",
+        cwd=tmp_path,
+    )
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert data["errors"] == []
-    reports = {report["how"]: report for report in data["classes"]}
-    assert sorted(reports) == [
-        "saved by the script as 'model.keras' (fit capped to one step)",
-        "saved by the script as 'net.h5' (fit capped to one step)",
+    assert data["processes"] == 5
+    assert data["totals"] == {"classes": 4, "failing": 2, "round-trip": 2, "not tested": 0}
+    for script in (tmp_path / "mistakes.py", tmp_path / "again" / "mistakes.py"):
+        reports = {report["how"]: report for report in data["classes"] if report["file"] == str(script)}
+        assert sorted(reports) == [
+            "saved by the script as 'model.keras' (fit capped to one step)",
+            "saved by the script as 'net.h5' (fit capped to one step)",
+        ]
+        functional = reports["saved by the script as 'model.keras' (fit capped to one step)"]
+        assert (functional["class_name"], functional["verdict"], functional["runtime"]) == (
+            "Functional", "round-trip", []
+        )
+        net = reports["saved by the script as 'net.h5' (fit capped to one step)"]
+        assert [finding["code"] for finding in net["runtime"]] == ["KS302"]
+        assert net["static"] == {"KS302": "confirmed"}
+    # The scripts saved model.keras, net.h5 and script_ran.npy: none of them here.
+    assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*")) == [
+        "again", "again/mistakes.py", "mistakes.py"
     ]
-    functional = reports["saved by the script as 'model.keras' (fit capped to one step)"]
-    assert (functional["class_name"], functional["runtime"]) == ("Functional", [])
-    net = reports["saved by the script as 'net.h5' (fit capped to one step)"]
-    assert [finding["code"] for finding in net["runtime"]] == ["KS302"]
-    assert net["static"] == {"KS302": "confirmed"}
-    # The script saved model.keras, net.h5 and script_ran.npy: none of them here.
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["mistakes.py"]
 
 
 def test_a_layer_its_owner_rebuilds_is_tested_through_the_owner(tmp_path):

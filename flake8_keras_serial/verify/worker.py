@@ -424,8 +424,9 @@ class ScriptSaves:
     """Every model save of the script, redirected into the workspace, and the
     loads of those paths sent to the redirected files."""
 
-    def __init__(self, workspace: str) -> None:
+    def __init__(self, workspace: str, prefix: str = "s") -> None:
         self.workspace = workspace
+        self.prefix = prefix  # case ids unique among all the scripts of a run
         self.saved: list[dict] = []
         self.moved: dict[str, str] = {}  # the script's absolute path -> ours
 
@@ -434,7 +435,7 @@ class ScriptSaves:
         if original in self.moved:
             return self.moved[original]
         name = os.path.basename(original.rstrip("/\\")) or "model"
-        directory = os.path.join(self.workspace, folder, str(len(self.moved)))
+        directory = os.path.join(self.workspace, folder, f"{self.prefix}{len(self.moved)}")
         os.makedirs(directory, exist_ok=True)
         self.moved[original] = os.path.join(directory, name)
         return self.moved[original]
@@ -447,7 +448,7 @@ class ScriptSaves:
             return filepath
 
     def model_saved(self, model, filepath) -> dict:
-        case_id = f"s{len(self.saved)}"
+        case_id = f"{self.prefix}{len(self.saved)}"
         entry = {
             "case_id": case_id,
             "original": str(filepath),
@@ -664,7 +665,7 @@ def run_script(plan: dict) -> dict:
         keras_modules.append(tf.keras)  # loads tf.keras's namespaces, so they are patched too
     except Exception:  # noqa: BLE001 - a backend without TensorFlow
         pass
-    saves = ScriptSaves(plan["workspace"])
+    saves = ScriptSaves(plan["workspace"], plan.get("case_prefix", "s"))
     _patch_library(keras, saves, [])
     _patch_functions(saves, keras_modules)
     synthetic: list[str] = []
