@@ -207,8 +207,8 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
     assert f"{project}/tokens.py:7:1: Block (arguments from pyproject.toml; input shape from pyproject.toml)" in lines
     assert f"{project}/a/train.py:6:1: Block (arguments from the call on line 11; input shape from pyproject.toml)" \
         in lines
-    assert f"{project}/keras_io_style.py:15:1: MLPBlock (arguments from the call on line 49; input shape from the file)" \
-        in lines
+    assert f"{project}/keras_io_style.py:15:1: MLPBlock (arguments from the call on line 49; " \
+        "input shape from the file)" in lines
     assert lines[-1].startswith("11 classes verified in 4 fresh processes (")
     assert lines[-1].endswith("): 0 failing, 8 round-trip, 3 not tested")
     assert result.stderr.strip().splitlines()[-1] == (
@@ -329,7 +329,9 @@ def test_run_script_compares_subclassed_models_and_runs_tf_keras_scripts_under_k
     )
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == f"{folder}/cli_train.py:10:1: Scaled (saved by the script as 'scaled.keras' (fit capped to one step))"
+    assert lines[0] == (
+        f"{folder}/cli_train.py:10:1: Scaled (saved by the script as 'scaled.keras' (fit capped to one step))"
+    )
     assert lines[1] == (
         "    KS102 confirmed: load with the module's classes in custom_objects (.keras): "
         "loads without error but gives different outputs"
@@ -340,7 +342,8 @@ def test_run_script_compares_subclassed_models_and_runs_tf_keras_scripts_under_k
     assert lines[sequential + 1] == "    round-trips: saved, loaded in fresh processes, same outputs"
     # Keras 2, an unregistered class: KS105 in --run-script as in the default mode.
     functional = lines.index(
-        f"{folder}/legacy_train.py:1:1: Functional (saved by the script as 'unregistered.keras' (fit capped to one step))"
+        f"{folder}/legacy_train.py:1:1: Functional "
+        "(saved by the script as 'unregistered.keras' (fit capped to one step))"
     )
     assert lines[functional + 1] == (
         "    KS105 confirmed: load after importing the module, without custom_objects (.keras): "

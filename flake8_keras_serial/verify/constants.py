@@ -151,7 +151,8 @@ def _checked(function, left, right):
         raise Unknown
     if function is operator.mul:
         for sequence, count in ((left, right), (right, left)):
-            if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and len(sequence) * count > _MAX_SIZE:
+            is_sequence = isinstance(sequence, (str, list, tuple)) and isinstance(count, int)
+            if is_sequence and len(sequence) * count > _MAX_SIZE:
                 raise Unknown
     try:
         result = function(left, right)

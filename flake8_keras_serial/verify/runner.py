@@ -249,7 +249,9 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _load_steps(workspace: Workspace, plan: dict, major: int, importable: list[str], timeout: float, outcome: RunOutcome):
+def _load_steps(
+    workspace: Workspace, plan: dict, major: int, importable: list[str], timeout: float, outcome: RunOutcome
+) -> None:
     """The three loads, each one fresh process for every case."""
     for variant in LOAD_VARIANTS:
         # "isolated" is a separate serving process: none of the user's folders is importable.
