@@ -136,7 +136,7 @@ def processes_marked(marker: str) -> list[str]:
     found = []
     for environ in Path("/proc").glob("[0-9]*/environ"):
         try:
-            if f"KERAS_SERIAL_TEST_RUN={marker}".encode() in environ.read_bytes().split(b"\0"):
+            if f"VERIFY_TEST_RUN={marker}".encode() in environ.read_bytes().split(b"\0"):
                 found.append(environ.parent.name)
         except OSError:
             continue
@@ -152,7 +152,7 @@ def test_timeout_leaves_no_process_and_no_files(tmp_path):
     marker = uuid.uuid4().hex
     result = run_cli(
         "verify", "--keras-version=3", "--timeout=0.5", "mistakes.py",
-        cwd=user, env={"TMPDIR": str(scratch), "KERAS_SERIAL_TEST_RUN": marker},
+        cwd=user, env={"TMPDIR": str(scratch), "VERIFY_TEST_RUN": marker},
     )
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -173,7 +173,10 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
     one whose default needs a script name the definitions copy drops."""
     shutil.copytree(CASES / "truth", tmp_path / "project")
     project = tmp_path / "project"
-    (project / "pyproject.toml").write_text("")
+    (project / "pyproject.toml").write_text(
+        '[tool.keras-serial.verify.Block]\ninput_shape = [5]\n\n'
+        '[tool.keras-serial.verify."tokens.Block"]\nargs = [50]\ninput_shape = [6]\n'
+    )
     result = run_cli("verify", "--keras-version=3", ".", cwd=project)
     assert result.returncode == 3, result.stdout + result.stderr
     lines = result.stdout.splitlines()
@@ -188,6 +191,11 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
         ("b/train.py", "Block"): round_trip,  # built from its own module, not a/train.py's
         ("pkg/model.py", "Net"): round_trip,  # `from .blocks import Shift` works
         ("not_tested.py", "Fine"): round_trip,  # the module's failed statements left the rest usable
+        ("weights_only.py", "Tower"): round_trip,  # `.weights.h5` is no HDF5 model save: no KS302
+        ("tokens.py", "Block"): round_trip,  # token ids below the vocabulary as its probe
+        # Arguments a careful reader finds: constants, arithmetic, a list, a helper's defaults.
+        ("keras_io_style.py", "MLPBlock"): round_trip,
+        ("keras_io_style.py", "SelfAttention"): round_trip,
         ("not_tested.py", "Refuses"): "    not tested: could not build it: RuntimeError: no GPU here",
         ("not_tested.py", "AlwaysDropout"): "    not tested: outputs cannot be compared: two calls before saving "
         "already differ (random by design, such as noise or dropout that is always on)",
@@ -196,10 +204,16 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
     }
     assert "pkg/blocks.py:5:1: Shift: built by Net's constructor, which builds it again on load: tested through it" \
         in lines
-    assert lines[-1].startswith("7 classes verified in 4 fresh processes (")
-    assert lines[-1].endswith("): 0 failing, 4 round-trip, 3 not tested")
+    # `module.Class` tables: tokens.Block has its own, the two train.Block the bare one.
+    assert f"{project}/tokens.py:7:1: Block (arguments from pyproject.toml; input shape from pyproject.toml)" in lines
+    assert f"{project}/a/train.py:6:1: Block (arguments from the call on line 11; input shape from pyproject.toml)" \
+        in lines
+    assert f"{project}/keras_io_style.py:15:1: MLPBlock (arguments from the call on line 49; " \
+        "input shape from the file)" in lines
+    assert lines[-1].startswith("11 classes verified in 4 fresh processes (")
+    assert lines[-1].endswith("): 0 failing, 8 round-trip, 3 not tested")
     assert result.stderr.strip().splitlines()[-1] == (
-        "keras-serial verify: 3 of 7 classes not tested (exit status 3; --allow-untested accepts that)"
+        "keras-serial verify: 3 of 11 classes not tested (exit status 3; --allow-untested accepts that)"
     )
 
 
@@ -211,9 +225,11 @@ def test_untested_classes_exit_3_unless_allowed(tmp_path):
     (tmp_path / "pyproject.toml").write_text("")
     result = run_cli("verify", "--keras-version=3", "needs_args.py", cwd=tmp_path)
     assert result.returncode == 3
-    assert result.stdout.splitlines()[-1] == (
-        "1 classes verified in 0 fresh processes (0.0 s): 0 failing, 0 round-trip, 1 not tested"
-    )
+    assert result.stdout.splitlines() == [
+        "needs_args.py:4:1: Proj not tested: no call in the file gives 'units' a value; "
+        "set it in [tool.keras-serial.verify.Proj] in pyproject.toml",
+        "1 classes verified in 0 fresh processes (0.0 s): 0 failing, 0 round-trip, 1 not tested",
+    ]
     allowed = run_cli("verify", "--keras-version=3", "--allow-untested", "needs_args.py", cwd=tmp_path)
     assert allowed.returncode == 0
     assert allowed.stdout == result.stdout
@@ -232,23 +248,37 @@ def test_a_crashed_load_step_passes_nothing(tmp_path):
 
 
 def test_run_script_redirects_every_save_into_the_temporary_folder(tmp_path):
+    """Two scripts of one name in two folders: one process each, then the three loads
+    once for both (5 processes, not 8), each model loaded with its own script's classes."""
     shutil.copy(CASES / "mistakes.py", tmp_path / "mistakes.py")
-    result = run_cli("verify", "--keras-version=3", "--run-script", "--format=json", "mistakes.py", cwd=tmp_path)
+    (tmp_path / "again").mkdir()
+    shutil.copy(CASES / "mistakes.py", tmp_path / "again" / "mistakes.py")
+    result = run_cli(
+        "verify", "--keras-version=3", "--run-script", "--format=json", "mistakes.py", "again/mistakes.py",
+        cwd=tmp_path,
+    )
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert data["errors"] == []
-    reports = {report["how"]: report for report in data["classes"]}
-    assert sorted(reports) == [
-        "saved by the script as 'model.keras' (fit capped to one step)",
-        "saved by the script as 'net.h5' (fit capped to one step)",
+    assert data["processes"] == 5
+    assert data["totals"] == {"classes": 4, "failing": 2, "round-trip": 2, "not tested": 0}
+    for script in (tmp_path / "mistakes.py", tmp_path / "again" / "mistakes.py"):
+        reports = {report["how"]: report for report in data["classes"] if report["file"] == str(script)}
+        assert sorted(reports) == [
+            "saved by the script as 'model.keras' (fit capped to one step)",
+            "saved by the script as 'net.h5' (fit capped to one step)",
+        ]
+        functional = reports["saved by the script as 'model.keras' (fit capped to one step)"]
+        assert (functional["class_name"], functional["verdict"], functional["runtime"]) == (
+            "Functional", "round-trip", []
+        )
+        net = reports["saved by the script as 'net.h5' (fit capped to one step)"]
+        assert [finding["code"] for finding in net["runtime"]] == ["KS302"]
+        assert net["static"] == {"KS302": "confirmed"}
+    # The scripts saved model.keras, net.h5 and script_ran.npy: none of them here.
+    assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*")) == [
+        "again", "again/mistakes.py", "mistakes.py"
     ]
-    functional = reports["saved by the script as 'model.keras' (fit capped to one step)"]
-    assert (functional["class_name"], functional["runtime"]) == ("Functional", [])
-    net = reports["saved by the script as 'net.h5' (fit capped to one step)"]
-    assert [finding["code"] for finding in net["runtime"]] == ["KS302"]
-    assert net["static"] == {"KS302": "confirmed"}
-    # The script saved model.keras, net.h5 and script_ran.npy: none of them here.
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["mistakes.py"]
 
 
 def test_a_layer_its_owner_rebuilds_is_tested_through_the_owner(tmp_path):
@@ -300,7 +330,9 @@ def test_run_script_compares_subclassed_models_and_runs_tf_keras_scripts_under_k
     )
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == f"{folder}/cli_train.py:10:1: Scaled (saved by the script as 'scaled.keras' (fit capped to one step))"
+    assert lines[0] == (
+        f"{folder}/cli_train.py:10:1: Scaled (saved by the script as 'scaled.keras' (fit capped to one step))"
+    )
     assert lines[1] == (
         "    KS102 confirmed: load with the module's classes in custom_objects (.keras): "
         "loads without error but gives different outputs"
@@ -309,8 +341,18 @@ def test_run_script_compares_subclassed_models_and_runs_tf_keras_scripts_under_k
         f"{folder}/legacy_train.py:1:1: Sequential (saved by the script as 'legacy.keras' (fit capped to one step))"
     )
     assert lines[sequential + 1] == "    round-trips: saved, loaded in fresh processes, same outputs"
-    assert lines[-1].startswith("2 classes verified in 8 fresh processes (")
-    assert lines[-1].endswith("): 1 failing, 1 round-trip, 0 not tested")
+    # Keras 2, an unregistered class: KS105 in --run-script as in the default mode.
+    functional = lines.index(
+        f"{folder}/legacy_train.py:1:1: Functional "
+        "(saved by the script as 'unregistered.keras' (fit capped to one step))"
+    )
+    assert lines[functional + 1] == (
+        "    KS105 confirmed: load after importing the module, without custom_objects (.keras): "
+        "TypeError: Cannot deserialize object of type `Unregistered`. If `Unregistered` is a custom class, "
+        "please register it using the `@keras.saving.register_keras_serializable()` decorator."
+    )
+    assert lines[-1].startswith("3 classes verified in 8 fresh processes (")
+    assert lines[-1].endswith("): 2 failing, 1 round-trip, 0 not tested")
     assert sorted(path.name for path in folder.iterdir()) == ["cli_train.py", "legacy_train.py", "pyproject.toml"]
 
 
@@ -326,3 +368,79 @@ def test_a_script_that_exits_with_an_error_fails_and_starts_no_load(tmp_path):
     ]
     assert result.stdout.splitlines()[-1].startswith("1 classes verified in 1 fresh processes (")
     assert result.stdout.splitlines()[-1].endswith("): 0 failing, 0 round-trip, 1 not tested")
+
+
+def test_run_script_passes_a_correct_script_that_reads_its_folder_the_cache_and_its_own_saves(tmp_path):
+    """Relative data path, a data set from the Keras cache (offline), a checkpoint loaded back
+    with load_weights, keras.saving.save_model then load_model of the same path: all of it
+    works, nothing is written into the folder; a Lambda refused by safe mode is KS305."""
+    shutil.copytree(CASES / "scripts2", tmp_path / "project")
+    project = tmp_path / "project"
+    home = tmp_path / "keras_home"
+    (home / "datasets").mkdir(parents=True)
+    shutil.copy(CASES / "tiny.npz", home / "datasets" / "tiny.npz")
+    before = sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*"))
+    result = run_cli(
+        "verify", "--keras-version=3", "--run-script", "own_loads.py", cwd=project, env={"KERAS_HOME": str(home)}
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        f"{project}/own_loads.py:1:1: Functional (saved by the script as 'final.keras' (fit capped to one step))",
+        "    round-trips: saved, loaded in fresh processes, same outputs",
+        f"{project}/own_loads.py:1:1: Sequential (saved by the script as 'doubled.keras' (fit capped to one step))",
+    ]
+    assert lines[3].startswith(
+        "    KS305 confirmed: load with the module's classes in custom_objects (.keras): ValueError: Requested the "
+        "deserialization of a `Lambda` layer whose `function` is a Python lambda."
+    )
+    assert not any(line.startswith("error:") for line in lines)
+    assert lines[-2] == (
+        "note: own_loads.py: ran offline, with synthetic data of the same shapes and dtypes from "
+        "keras.datasets.mnist.load_data"
+    )
+    assert lines[-1].startswith("2 classes verified in 4 fresh processes (")
+    assert lines[-1].endswith("): 1 failing, 1 round-trip, 0 not tested")
+    assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*")) == before
+
+
+def test_sigterm_ends_the_run_like_ctrl_c(tmp_path):
+    """A cancelled CI job: SIGTERM to keras-serial verify kills the worker and its
+    children, removes the temporary folder, and prints one line, no traceback."""
+    import signal
+    import time
+
+    shutil.copy(CASES / "mistakes.py", tmp_path / "mistakes.py")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    marker = uuid.uuid4().hex
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flake8_keras_serial.cli", "verify", "--keras-version=3", "mistakes.py"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(scratch), "VERIFY_TEST_RUN": marker},
+    )
+    deadline = time.monotonic() + 60
+    while len(processes_marked(marker)) < 2 and time.monotonic() < deadline:  # the CLI and its worker
+        time.sleep(0.1)
+    assert len(processes_marked(marker)) >= 2
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.strip() == "keras-serial verify: interrupted; no process or temporary folder is left behind"
+    assert stdout == ""
+    assert processes_marked(marker) == []
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_script_that_needs_the_network_is_told_which_call(tmp_path):
+    shutil.copy(CASES / "scripts2" / "downloads.py", tmp_path / "downloads.py")
+    result = run_cli("verify", "--keras-version=3", "--run-script", "downloads.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1] == (
+        "error: downloads.py: the script failed: RuntimeError: keras.utils.get_file('not_cached.zip', "
+        "origin='https://example.invalid/not_cached.zip') needs the network, which keras-serial verify blocks: "
+        "put the file in ~/.keras/datasets to run the script offline"
+    )
+    assert result.stdout.splitlines()[-1].startswith("1 classes verified in 1 fresh processes (")
+    assert "Traceback" not in result.stdout + result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["downloads.py"]

@@ -98,6 +98,7 @@ def _run_verify(arguments) -> int:
     shown = {case.module: names[path].shown for path in paths for case in cases if case.file == str(path.resolve())}
     reports: list[CaseReport] = []
     errors: list[str] = []
+    notes: list[str] = []
     processes = 0
     seconds = 0.0
     if arguments.run_script:
@@ -107,19 +108,25 @@ def _run_verify(arguments) -> int:
             if problem:
                 print(problem, file=sys.stderr)
                 return 2
-        for path in paths:
-            script_cases, outcome = run_script_cases(
-                path, names[path].name, majors[path], arguments.timeout, _class_lines(path), script_args
-            )
-            errors += [f"{path}: {error}" for error in outcome.errors]
+        lines = {path: _class_lines(path) for path in paths}
+        runs, outcomes = run_script_cases(
+            [(path, names[path].name, majors[path]) for path in paths],
+            arguments.timeout, lambda path, name: lines[path](name), script_args,
+        )
+        for outcome in outcomes.values():
+            errors += outcome.errors
             processes += outcome.processes
             seconds += outcome.seconds
-            for case in script_cases:
-                reports.append(judge(case, outcome, static[case.file], names[path].shown))
-            if not script_cases and not outcome.errors:
-                untested.append(Untested(str(path), "(script)", 1, "the script saved no model"))
-            elif not script_cases:
-                untested.append(Untested(str(path), "(script)", 1, "the script saved no model before it failed"))
+        for run in runs:
+            errors += [f"{run.path}: {error}" for error in run.errors]
+            if run.synthetic:
+                notes.append(f"{run.path}: ran offline, with synthetic data of the same shapes and dtypes from "
+                             f"{', '.join(run.synthetic)}")
+            for case in run.cases:
+                reports.append(judge(case, outcomes[case.major], static[case.file], names[run.path].shown))
+            if not run.cases:
+                reason = "the script saved no model before it failed" if run.errors else "the script saved no model"
+                untested.append(Untested(str(run.path), "(script)", 1, reason))
         cases = []  # the script's own models replace the per-class plan
         untested = [item for item in untested if item.class_name == "(script)"]
     for major in sorted({case.major for case in cases}):
@@ -144,6 +151,7 @@ def _run_verify(arguments) -> int:
                     "classes": [report.to_json() for report in reports],
                     "untested": [vars(item) for item in untested],
                     "errors": errors,
+                    "notes": notes,
                     "totals": totals,
                     "exit_status": status,
                     "processes": processes,
@@ -153,7 +161,7 @@ def _run_verify(arguments) -> int:
             )
         )
     else:
-        _print_text(reports, untested, errors, processes, seconds, totals)
+        _print_text(reports, untested, errors + [f"note: {note}" for note in notes], processes, seconds, totals)
     if status == EXIT_UNTESTED:
         print(
             f"keras-serial verify: {totals[NOT_TESTED]} of {totals['classes']} classes not tested "
@@ -214,7 +222,7 @@ def _print_text(reports, untested, errors, processes, seconds, totals) -> None:
         else:
             print(f"{item.file}:{item.line}:1: {item.class_name}: {item.reason}")
     for error in errors:
-        print(f"error: {error}")
+        print(error if error.startswith("note: ") else f"error: {error}")
     print(
         f"{totals['classes']} classes verified in {processes} fresh processes ({seconds:.1f} s): "
         f"{totals[FAILING]} failing, {totals[ROUND_TRIP]} round-trip, {totals[NOT_TESTED]} not tested"

@@ -10,6 +10,7 @@ pyproject.toml; the input shape from `keras.Input(shape=...)`,
 from __future__ import annotations
 
 import ast
+import json
 import sys
 import tokenize
 from dataclasses import asdict, dataclass, field
@@ -20,6 +21,7 @@ from ..keras_names import api_named, split_keras_name
 from ..module_facts import collect_module_facts
 from ..project_index import ProjectContext, find_project_root
 from ..rules.base import ModuleContext
+from .constants import Evaluator, Unknown, enclosing_functions
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -187,7 +189,10 @@ def plan_file(
             continue
         args, kwargs, how = found
         shape = class_settings.get("input_shape") or shape_in_file
-        shape_how = "input shape from the file" if shape else f"input shape {tuple(DEFAULT_INPUT_SHAPE)} assumed"
+        if class_settings.get("input_shape"):
+            shape_how = "input shape from pyproject.toml"
+        else:
+            shape_how = "input shape from the file" if shape else f"input shape {tuple(DEFAULT_INPUT_SHAPE)} assumed"
         cases.append(
             Case(
                 case_id=f"c{first_id + len(cases)}",
@@ -218,38 +223,66 @@ def _arguments(name: str, tree: ast.Module, facts, signature: Signature | None, 
         args = [{"value": value} for value in settings.get("args", [])]
         kwargs = {key: {"value": value} for key, value in settings.get("kwargs", {}).items()}
         return args, kwargs, "arguments from pyproject.toml"
+    evaluator = Evaluator(tree)
+    functions = enclosing_functions(tree)
+    first_call = None
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
-            args = [value_spec(argument, facts) for argument in node.args]
-            kwargs = {item.arg: value_spec(item.value, facts) for item in node.keywords}
-            if None in args or None in kwargs or None in kwargs.values():
+            first_call = first_call or node
+            function = functions.get(id(node))
+            scope = evaluator.function_scope(function) if function is not None else {}
+            if any(isinstance(argument, ast.Starred) for argument in node.args) or any(
+                item.arg is None for item in node.keywords
+            ):
+                continue
+            args = [value_spec(argument, facts, evaluator, scope) for argument in node.args]
+            kwargs = {item.arg: value_spec(item.value, facts, evaluator, scope) for item in node.keywords}
+            if None in args or None in kwargs.values():
                 continue
             return args, kwargs, f"arguments from the call on line {node.lineno}"
     if signature is None or all(not param.required for param in signature.parameters):
         return [], {}, "default arguments"
     missing = ", ".join(param.name for param in signature.parameters if param.required)
-    return (
-        f"no call in the file gives '{missing}' a value the verifier can rebuild; "
-        f"set it in [tool.keras-serial.verify.{name}] in pyproject.toml"
-    )
+    if first_call is not None:
+        said = f"the verifier cannot rebuild the arguments of the call on line {first_call.lineno} ('{missing}')"
+    else:
+        said = f"no call in the file gives '{missing}' a value"
+    return f"{said}; set it in [tool.keras-serial.verify.{name}] in pyproject.toml"
 
 
-def value_spec(node: ast.expr, facts) -> dict | None:
-    """How the worker rebuilds an argument: a literal, a Keras layer made from
-    literals, a function of the module, a library function, or a numpy array."""
+def _constant(node: ast.expr, evaluator: Evaluator | None, scope: dict):
+    """The value of a constant expression, JSON-safe, or raise Unknown."""
+    if evaluator is None:
+        try:
+            value = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError) as error:
+            raise Unknown from error
+    else:
+        value = evaluator.value(node, scope)
     try:
-        return {"value": ast.literal_eval(node)}
-    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        json.dumps(value)
+    except (TypeError, ValueError) as error:
+        raise Unknown from error
+    return value
+
+
+def value_spec(node: ast.expr, facts, evaluator: Evaluator | None = None, scope: dict | None = None) -> dict | None:
+    """How the worker rebuilds an argument: a constant, a Keras layer made from
+    constants, a function of the module, a library function, or a numpy array."""
+    scope = scope or {}
+    try:
+        return {"value": _constant(node, evaluator, scope)}
+    except Unknown:
         pass
-    if isinstance(node, ast.Name) and node.id in facts.functions:
+    if isinstance(node, ast.Name) and node.id in facts.functions and node.id not in scope:
         return {"function": node.id}
     qualified = facts.imports.qualify(node.func if isinstance(node, ast.Call) else node)
     keras_name = split_keras_name(qualified)
     if isinstance(node, ast.Call):
         try:
-            args = [ast.literal_eval(argument) for argument in node.args]
-            kwargs = {item.arg: ast.literal_eval(item.value) for item in node.keywords}
-        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+            args = [_constant(argument, evaluator, scope) for argument in node.args]
+            kwargs = {item.arg: _constant(item.value, evaluator, scope) for item in node.keywords}
+        except Unknown:
             return None
         if None in kwargs:
             return None
@@ -266,6 +299,8 @@ def value_spec(node: ast.expr, facts) -> dict | None:
 
 
 def _input_shape(tree: ast.Module, facts) -> list[int] | None:
+    evaluator = Evaluator(tree)
+    functions = enclosing_functions(tree)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -274,10 +309,12 @@ def _input_shape(tree: ast.Module, facts) -> list[int] | None:
             candidates.insert(0, node.args[0])
         if isinstance(node.func, ast.Attribute) and node.func.attr == "build" and node.args:
             candidates.append(node.args[0])
+        function = functions.get(id(node))
+        scope = evaluator.function_scope(function) if function is not None else {}
         for candidate in candidates:
             try:
-                value = ast.literal_eval(candidate)
-            except (ValueError, TypeError, SyntaxError, RecursionError):
+                value = evaluator.value(candidate, scope)
+            except Unknown:
                 continue
             is_build = isinstance(node.func, ast.Attribute) and node.func.attr == "build"
             if is_build and isinstance(value, (tuple, list)):

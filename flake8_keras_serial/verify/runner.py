@@ -48,6 +48,7 @@ class RunOutcome:
     seconds: float
     steps: dict[str, str | None] = field(default_factory=dict)  # step -> its error, None when it ran
     script_error: str | None = None  # --run-script: how the script itself failed
+    synthetic: list[str] = field(default_factory=list)  # --run-script: data-set loaders given synthetic data
 
 
 def definitions_only(source: str) -> str:
@@ -138,11 +139,11 @@ class Workspace:
             except OSError:
                 pass
 
-    def mirror(self, folder: Path) -> Path:
+    def mirror(self, folder: Path, name: str = "run") -> Path:
         """A copy of the script's folder to run it in: relative reads find the
         user's files, and every write lands here. Small files are copied (a
         script may overwrite its logs), big ones and deep trees linked."""
-        target = self.path / "run"
+        target = self.path / name
         budget = [MIRROR_ENTRIES]
         _mirror_tree(folder, target, budget)
         return target
@@ -192,7 +193,7 @@ def cancel_on_sigterm() -> None:
 
 
 def run_step(workspace: Workspace, step: str, plan: dict, env: dict[str, str], timeout: float) -> StepOutcome:
-    name = f"{step}-{plan.get('variant', 'make')}-{plan['major']}"
+    name = f"{step}{plan.get('case_prefix', '')}-{plan.get('variant', 'make')}-{plan['major']}"
     plan_path = workspace.path / f"{name}.plan.json"
     result_path = workspace.path / f"{name}.result.json"
     plan_path.write_text(json.dumps({**plan, "workspace": str(workspace.path)}), encoding="utf-8")
@@ -248,7 +249,9 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _load_steps(workspace: Workspace, plan: dict, major: int, importable: list[str], timeout: float, outcome: RunOutcome):
+def _load_steps(
+    workspace: Workspace, plan: dict, major: int, importable: list[str], timeout: float, outcome: RunOutcome
+) -> None:
     """The three loads, each one fresh process for every case."""
     for variant in LOAD_VARIANTS:
         # "isolated" is a separate serving process: none of the user's folders is importable.
@@ -311,49 +314,75 @@ def script_major(source: str, project_major: int) -> int:
     return project_major
 
 
-def run_script_cases(
-    script: Path, module: str, major: int, timeout: float, line_of_class, script_args: list[str]
-) -> tuple[list[Case], RunOutcome]:
-    """--run-script: run the script in a copy of its folder (fit capped, saves
-    redirected), then load what it saved."""
-    started = time.perf_counter()
+@dataclass
+class ScriptRun:
+    """One script of a --run-script run: what it saved, and how it went."""
+
+    path: Path
+    cases: list[Case] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    synthetic: list[str] = field(default_factory=list)
+    failed_before_saving: bool = False
+
+
+def run_script_cases(scripts: list[tuple[Path, str, int]], timeout: float, line_of_class, script_args: list[str]):
+    """--run-script: run each script in a copy of its folder (fit capped, saves
+    redirected; one process per script, since a script changes its process),
+    then load what all of them saved: three fresh processes per Keras version,
+    whatever the number of scripts. Returns the ScriptRuns and the RunOutcome
+    of each Keras version."""
     workspace = Workspace()
-    outcome = RunOutcome({}, {}, [], 0, 0.0)
+    workspace.share_dataset_cache()
+    runs: list[ScriptRun] = []
+    outcomes: dict[int, RunOutcome] = {}
+    started = time.perf_counter()
     try:
-        base = Case("", str(script.resolve()), module, "", "model", 1, 1, major)
-        workspace.add_module(base)
-        workspace.share_dataset_cache()
-        folder = script.resolve().parent
-        mirror = workspace.mirror(folder)
-        plan = {"major": major, "script": str(mirror / script.name), "script_args": script_args}
-        ran = run_step(workspace, "script", plan, workspace.environment(major, [str(folder)]), timeout)
-        outcome.processes += 1
-        outcome.steps["script"] = ran.error
-        if ran.error:
-            outcome.errors.append(ran.error)
-            return [], outcome
-        if "script_error" in ran.results:
-            error = ran.results["script_error"]
-            outcome.script_error = f"{error['type']}: {error['message'][:300]}"
-            outcome.errors.append(f"the script failed: {outcome.script_error}")
-        cases: list[Case] = []
-        for entry in ran.results["saved"]:
-            extension = Path(entry["original"].rstrip("/\\")).suffix.lstrip(".") or "dir"
-            line, end_line = line_of_class(entry["class_name"])
-            case = Case(
-                entry["case_id"], base.file, module, entry["class_name"], "model", line, end_line, major,
-                how=f"saved by the script as '{entry['original']}' (fit capped to one step)",
-                formats=[extension], module_path=base.module_path, subclassed=entry["subclassed"],
-            )
-            cases.append(case)
-            made = {key: entry[key] for key in ("probe", "random", "probe_error", "probe_from") if key in entry}
-            made["saved"] = {extension: {"error": entry["error"]} if "error" in entry else {"path": entry["path"]}}
-            outcome.made[entry["case_id"]] = made
-        plan = {"major": major, "cases": [case.to_json() for case in cases]}
-        if any("path" in saved for made in outcome.made.values() for saved in made["saved"].values()):
-            importable = [str(workspace.modules), str(folder)]
-            _load_steps(workspace, plan, major, importable, timeout, outcome)
-        return cases, outcome
+        for index, (script, module, major) in enumerate(scripts):
+            outcome = outcomes.setdefault(major, RunOutcome({}, {}, [], 0, 0.0, steps={"script": None}))
+            runs.append(_run_one_script(workspace, index, script, module, major, timeout, line_of_class, script_args,
+                                        outcome))
+        for major, outcome in outcomes.items():
+            cases = [case for run in runs for case in run.cases if case.major == major]
+            if any("path" in saved for case in cases for saved in outcome.made[case.case_id]["saved"].values()):
+                plan = {"major": major, "cases": [case.to_json() for case in cases]}
+                folders = sorted({str(Path(case.file).parent) for case in cases})
+                _load_steps(workspace, plan, major, [str(workspace.modules), *folders], timeout, outcome)
+        return runs, outcomes
     finally:
-        outcome.seconds = time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        for outcome in outcomes.values():
+            outcome.seconds = elapsed / len(outcomes)
         workspace.remove()
+
+
+def _run_one_script(workspace, index, script, module, major, timeout, line_of_class, script_args, outcome) -> ScriptRun:
+    run = ScriptRun(script)
+    base = Case("", str(script.resolve()), module, "", "model", 1, 1, major)
+    workspace.add_module(base)
+    folder = script.resolve().parent
+    mirror = workspace.mirror(folder, f"run{index}")
+    plan = {"major": major, "script": str(mirror / script.name), "script_args": script_args,
+            "case_prefix": f"p{index}s"}
+    ran = run_step(workspace, "script", plan, workspace.environment(major, [str(folder)]), timeout)
+    outcome.processes += 1
+    if ran.error:
+        run.errors.append(ran.error)
+        run.failed_before_saving = True
+        return run
+    run.synthetic = sorted(set(ran.results.get("synthetic", [])))
+    if "script_error" in ran.results:
+        error = ran.results["script_error"]
+        run.errors.append(f"the script failed: {error['type']}: {error['message'][:300]}")
+    for entry in ran.results["saved"]:
+        extension = Path(entry["original"].rstrip("/\\")).suffix.lstrip(".") or "dir"
+        line, end_line = line_of_class(script, entry["class_name"])
+        run.cases.append(Case(
+            entry["case_id"], base.file, module, entry["class_name"], "model", line, end_line, major,
+            how=f"saved by the script as '{entry['original']}' (fit capped to one step)",
+            formats=[extension], module_path=base.module_path, subclassed=entry["subclassed"],
+        ))
+        made = {key: entry[key] for key in ("probe", "random", "probe_error", "probe_from") if key in entry}
+        made["saved"] = {extension: {"error": entry["error"]} if "error" in entry else {"path": entry["path"]}}
+        outcome.made[entry["case_id"]] = made
+    run.failed_before_saving = bool(run.errors) and not run.cases
+    return run

@@ -88,6 +88,7 @@ _UNRESOLVED = (
     "Could not deserialize class",
     "must be an instance of class Layer",
     "'str' object is not callable",
+    "Cannot deserialize object of type",  # Keras 2, a class the script defined in __main__
 )
 
 
@@ -279,6 +280,8 @@ def _judge_serving(case, saved_paths, run, report, gaps, module_shown) -> None:
         if not isinstance(outcome, dict) or not ("error" in outcome or outcome.get("loaded")):
             gaps.append(f"no serving load result for the .{file_format} file")
         elif "error" in outcome and not report.serving:
+            if classify_load_error(outcome["error"], "isolated", file_format, case) != "KS301":
+                continue  # the same failure the other loads report, not a serving matter
             report.serving = (
                 f"a process that does not import {module_shown} cannot load the .{file_format} file "
                 f"(KS301 at such load calls): {_text(outcome['error'])}"

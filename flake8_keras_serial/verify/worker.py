@@ -424,8 +424,9 @@ class ScriptSaves:
     """Every model save of the script, redirected into the workspace, and the
     loads of those paths sent to the redirected files."""
 
-    def __init__(self, workspace: str) -> None:
+    def __init__(self, workspace: str, prefix: str = "s") -> None:
         self.workspace = workspace
+        self.prefix = prefix  # case ids unique among all the scripts of a run
         self.saved: list[dict] = []
         self.moved: dict[str, str] = {}  # the script's absolute path -> ours
 
@@ -434,7 +435,7 @@ class ScriptSaves:
         if original in self.moved:
             return self.moved[original]
         name = os.path.basename(original.rstrip("/\\")) or "model"
-        directory = os.path.join(self.workspace, folder, str(len(self.moved)))
+        directory = os.path.join(self.workspace, folder, f"{self.prefix}{len(self.moved)}")
         os.makedirs(directory, exist_ok=True)
         self.moved[original] = os.path.join(directory, name)
         return self.moved[original]
@@ -447,7 +448,7 @@ class ScriptSaves:
             return filepath
 
     def model_saved(self, model, filepath) -> dict:
-        case_id = f"s{len(self.saved)}"
+        case_id = f"{self.prefix}{len(self.saved)}"
         entry = {
             "case_id": case_id,
             "original": str(filepath),
@@ -570,6 +571,86 @@ def _patch_functions(saves: ScriptSaves, keras_modules: list) -> None:
                 setattr(module, attribute, replacements[value])
 
 
+# keras.datasets loaders and what they return: (x shape after the count,
+# x dtype, label shape after the count, number of classes); None = a sequence data set.
+_DATASETS = {
+    "mnist": ((28, 28), "uint8", (), 10),
+    "fashion_mnist": ((28, 28), "uint8", (), 10),
+    "cifar10": ((32, 32, 3), "uint8", (1,), 10),
+    "cifar100": ((32, 32, 3), "uint8", (1,), 100),
+    "boston_housing": ((13,), "float64", (), None),
+    "california_housing": ((8,), "float64", (), None),
+    "imdb": (None, "int", (), 2),
+    "reuters": (None, "int", (), 46),
+}
+_SYNTHETIC_TRAIN, _SYNTHETIC_TEST = 64, 16
+
+
+def _synthetic_loader(name: str, spec, used: list):
+    """A load_data() that returns random data of the data set's shapes and dtypes."""
+    import numpy as np  # noqa: PLC0415
+
+    x_shape, x_dtype, y_shape, classes = spec
+
+    def split(count: int, rng, num_words: int):
+        if x_shape is None:  # token-id sequences of varied length, below num_words
+            x = np.empty(count, dtype=object)
+            for index in range(count):
+                x[index] = [1, *rng.integers(2, num_words, size=int(rng.integers(10, 80))).tolist()]
+        elif x_dtype == "uint8":
+            x = rng.integers(0, 256, size=(count, *x_shape)).astype("uint8")
+        else:
+            x = rng.standard_normal((count, *x_shape)).astype(x_dtype)
+        if classes is None:
+            y = rng.standard_normal((count, *y_shape)).astype("float64")
+        else:
+            y = rng.integers(0, classes, size=(count, *y_shape)).astype("uint8" if x_dtype == "uint8" else "int64")
+        return x, y
+
+    def load_data(*args, **kwargs):
+        used.append(f"keras.datasets.{name}.load_data")
+        rng = np.random.default_rng(0)
+        num_words = kwargs.get("num_words") or 1000
+        return split(_SYNTHETIC_TRAIN, rng, num_words), split(_SYNTHETIC_TEST, rng, num_words)
+
+    return load_data
+
+
+def _offline(keras_modules: list, used: list) -> None:
+    """No network inside the verifier: data sets become synthetic data of the
+    same shapes; a download that is not in the Keras cache fails with a
+    message naming the call."""
+    import socket  # noqa: PLC0415
+
+    def blocked(*args, **kwargs):
+        raise OSError("network access is blocked inside keras-serial verify")
+
+    socket.socket.connect = blocked
+    socket.create_connection = blocked
+    for keras in keras_modules:
+        datasets = getattr(keras, "datasets", None)
+        for name, spec in _DATASETS.items():
+            module = getattr(datasets, name, None) if datasets is not None else None
+            if module is not None and hasattr(module, "load_data"):
+                module.load_data = _synthetic_loader(name, spec, used)
+        utils = getattr(keras, "utils", None)
+        if utils is not None and hasattr(utils, "get_file"):
+            utils.get_file = _offline_get_file(utils.get_file)
+
+
+def _offline_get_file(original):
+    def get_file(fname=None, origin=None, *args, **kwargs):
+        try:
+            return original(fname, origin, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - said in one line, naming the call
+            raise RuntimeError(
+                f"keras.utils.get_file({fname!r}, origin={origin!r}) needs the network, which keras-serial verify "
+                "blocks: put the file in ~/.keras/datasets to run the script offline"
+            ) from error
+
+    return get_file
+
+
 def run_script(plan: dict) -> dict:
     """Run the user's script in a mirror of its folder, with fit() capped to
     one step and every model save redirected into the workspace; record what
@@ -584,10 +665,12 @@ def run_script(plan: dict) -> dict:
         keras_modules.append(tf.keras)  # loads tf.keras's namespaces, so they are patched too
     except Exception:  # noqa: BLE001 - a backend without TensorFlow
         pass
-    saves = ScriptSaves(plan["workspace"])
+    saves = ScriptSaves(plan["workspace"], plan.get("case_prefix", "s"))
     _patch_library(keras, saves, [])
     _patch_functions(saves, keras_modules)
-    result: dict = {"saved": saves.saved}
+    synthetic: list[str] = []
+    _offline(keras_modules, synthetic)
+    result: dict = {"saved": saves.saved, "synthetic": synthetic}
     sys.argv = [plan["script"], *plan.get("script_args", [])]
     os.chdir(os.path.dirname(plan["script"]))
     tail = _Tail(sys.stderr)

@@ -22,3 +22,12 @@ model = tf_keras.Sequential([tf_keras.Input((4,)), tf_keras.layers.Dense(3), Sca
 model.compile(optimizer="adam", loss="mse")
 model.fit(x, np.zeros((16, 3)), epochs=1_000_000, verbose=0)  # uncapped, this never ends
 model.save("legacy.keras")
+
+
+class Unregistered(tf_keras.layers.Layer):
+    def call(self, x):
+        return x + 1.0
+
+
+inputs = tf_keras.Input((4,))
+tf_keras.Model(inputs, Unregistered()(inputs)).save("unregistered.keras")
