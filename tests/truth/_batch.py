@@ -15,9 +15,9 @@ cases what a fresh process would not have:
 - the Keras session (layer name counters, global state) is cleared, and the
   global settings a script may change (floatx, safe mode) are restored.
 
-Each case writes RESULTS.json's entry {"failed": bool, "error": text, "output":
-what the script printed,
-"seconds": how long it ran}. The step ends with exit status 0 even when cases fail.
+Each case gets an entry in RESULTS.json: {"failed": bool, "error": the
+exception's text, "output": what the script printed, "seconds": how long it
+ran}. The step ends with exit status 0 even when cases fail.
 """
 
 import contextlib
