@@ -249,6 +249,10 @@ def _parser() -> argparse.ArgumentParser:
         help="run the scripts themselves (fit capped to one step, every save redirected into a temporary folder) "
         "and verify the models they save",
     )
+    verify.add_argument("--script-args", default="", help="with --run-script: the script's arguments, one string")
+    verify.add_argument(
+        "--allow-untested", action="store_true", help="exit 0 even when some classes could not be tested (else 3)"
+    )
     verify.set_defaults(handler=_run_verify)
     lsp = commands.add_parser("lsp", help="run the language server (needs the [lsp] extra)")
     lsp.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (for debugging)")

@@ -3,6 +3,8 @@ exit codes, and the loop that matters: fix, then verify with real TensorFlow."""
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,19 +89,164 @@ def test_fix_then_verify_round_trips_the_classic_example(tmp_path):
     ]
 
 
-def test_ks301_fix_across_files_adds_custom_objects_and_imports(tmp_path):
+def test_ks301_fix_never_imports_a_training_script(tmp_path):
+    """classic/train.py builds and saves a model at its top level: importing it from
+    serve.py would train and save again, so the finding is left unfixed, with the reason."""
     project = tmp_path / "classic"
     shutil.copytree(Path(__file__).parent / "projects" / "classic", project)
+    before = (project / "serve.py").read_text()
     fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=project)
-    assert fixed.returncode == 1, fixed.stderr
-    assert (project / "serve.py").read_text() == (
-        "from train import Scale\n"
-        "import app.layers\n"
-        "import keras\n"
-        "\n"
-        'model = keras.models.load_model("artifacts/model.keras", custom_objects={"Scale": Scale})  # expect KS301:9\n'
+    assert (fixed.returncode, fixed.stdout) == (0, "")
+    assert fixed.stderr == (
+        "serve.py:3:9: KS301 not fixed: importing train would run its top-level code "
+        "(train.py:17: inputs = keras.Input((4,))) whenever this file runs; move Scale into a module "
+        "that only defines it and import it from there\n"
     )
-    assert run_cli("check", "--keras-version=3", "--select=KS301", ".", cwd=project).stdout == ""
+    assert (project / "serve.py").read_text() == before
+
+
+def test_ks301_fix_imports_a_module_that_only_defines_things(tmp_path):
+    """Registrations, constants, a logger and an `if __name__ == "__main__":` block do no work on import."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "layers.py").write_text(
+        '"""Layers."""\n'
+        "import logging\n\nimport keras\n\n"
+        "LOG = logging.getLogger(__name__)\nSIZES = {'small': 4, 'large': 2 * 8}\n\n\n"
+        "class Scale(keras.layers.Layer):\n"
+        "    def __init__(self, factor=2.0, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.factor = factor\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), 'factor': self.factor}\n\n\n"
+        "keras.saving.get_custom_objects().update({})\n\n"
+        "if __name__ == '__main__':\n    print('a demo that trains', Scale())\n"
+    )
+    (tmp_path / "train.py").write_text(
+        "import keras\n\nfrom layers import Scale\n\n"
+        "inputs = keras.Input((4,))\nkeras.Model(inputs, Scale()(inputs)).save('model.keras')\n"
+    )
+    (tmp_path / "serve.py").write_text("import keras\n\nmodel = keras.models.load_model('model.keras')\n")
+    fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=tmp_path)
+    assert (fixed.returncode, fixed.stderr) == (1, "fixed serve.py: KS301\n")
+    assert (tmp_path / "serve.py").read_text() == (
+        "from layers import Scale\nimport keras\n\n"
+        "model = keras.models.load_model('model.keras', custom_objects={\"Scale\": Scale})\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "work",
+    [
+        "print('loaded')",
+        "data = keras.datasets.mnist.load_data()",
+        "if True:\n    model = keras.Sequential()",
+        "try:\n    import numpy\nexcept ImportError:\n    numpy = None\nelse:\n    numpy.save('x.npy', [1])",
+        "if __name__ != '__main__':\n    pass\nelse:\n    pass\nLOG = open('log.txt', 'w')",
+    ],
+)
+def test_ks301_fix_refuses_a_module_with_any_top_level_work(tmp_path, work):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "layers.py").write_text(
+        "import keras\n\n\nclass Scale(keras.layers.Layer):\n    pass\n\n\n" + work + "\n"
+    )
+    (tmp_path / "serve.py").write_text("import keras\n\nmodel = keras.models.load_model('model.keras')\n")
+    fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=tmp_path)
+    assert fixed.returncode == 0
+    assert fixed.stderr.startswith("serve.py:3:9: KS301 not fixed: importing layers would run its top-level code (layers.py:")
+    assert fixed.stderr.count("\n") == 1
+    assert (tmp_path / "serve.py").read_text() == "import keras\n\nmodel = keras.models.load_model('model.keras')\n"
+
+
+def test_ks301_fix_refuses_a_module_that_imports_a_training_script(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "layers.py").write_text("import keras\n\nimport train\n\n\nclass Scale(keras.layers.Layer):\n    pass\n")
+    (tmp_path / "train.py").write_text("import keras\n\nkeras.Sequential().save('other.keras')\n")
+    (tmp_path / "serve.py").write_text("import keras\n\nmodel = keras.models.load_model('model.keras')\n")
+    fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=tmp_path)
+    assert fixed.stderr.startswith(
+        "serve.py:3:9: KS301 not fixed: importing layers (which imports train) would run its top-level code "
+        "(train.py:3: keras.Sequential().save('other.keras'))"
+    )
+
+
+def test_ks301_fix_imports_from_a_module_the_loader_already_runs(tmp_path):
+    """serve.py imports helpers, which imports layers and the training script: importing
+    layers again runs nothing new, so the fix may import from it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "layers.py").write_text("import keras\n\n\nclass Scale(keras.layers.Layer):\n    pass\n")
+    (tmp_path / "helpers.py").write_text("import layers\nimport train\n")
+    (tmp_path / "train.py").write_text("import keras\n\nkeras.Sequential().save('other.keras')\n")
+    (tmp_path / "serve.py").write_text("import keras\n\nimport helpers\n\nmodel = keras.models.load_model('model.keras')\n")
+    fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=tmp_path)
+    assert (fixed.returncode, fixed.stderr) == (1, "fixed serve.py: KS301\n")
+    assert (tmp_path / "serve.py").read_text().startswith("from layers import Scale\n")
+
+
+SEED_MODEL = """\
+import keras
+
+
+class MyModel(keras.Model):
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.dense = keras.layers.Dense(units)
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+"""
+SEED_TRAINING = """\
+model = MyModel(4)
+model.compile(optimizer="adam", loss="mse")
+model.fit(np.ones((8, 3)), np.ones((8, 4)), epochs=1, steps_per_epoch=1, verbose=0)
+model.save("my_model.keras")
+"""
+SEED_LOADER = 'import keras\n\nmodel = keras.models.load_model("my_model.keras")\nprint(model(keras.ops.ones((1, 3))).shape)\n'
+
+
+def _run_python(script: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, script], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def _file_state(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+@pytest.mark.slow
+def test_seed_article_fix_on_the_loader_never_retrains(tmp_path):
+    """The seed article's scripts, with real TensorFlow: model_definition.py defines the
+    class, trains one step and saves; loader.py loads. `fix --write` on the loader must
+    not make it import (and so re-run) the training script."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "model_definition.py").write_text(SEED_MODEL.replace("import keras\n", "import keras\nimport numpy as np\n", 1) + "\n\n" + SEED_TRAINING)
+    (tmp_path / "loader.py").write_text(SEED_LOADER)
+    trained = _run_python("model_definition.py", tmp_path)
+    assert trained.returncode == 0, trained.stderr
+    saved = tmp_path / "my_model.keras"
+    before = _file_state(saved)
+
+    fixed = run_cli("fix", "--write", "--keras-version=3", "loader.py", cwd=tmp_path)
+    assert (fixed.returncode, fixed.stdout) == (0, "")
+    assert fixed.stderr == (
+        "loader.py:3:9: KS301 not fixed: importing model_definition would run its top-level code "
+        "(model_definition.py:18: model = MyModel(4)) whenever this file runs; move MyModel into a module "
+        "that only defines it and import it from there\n"
+    )
+    assert (tmp_path / "loader.py").read_text() == SEED_LOADER
+    assert _file_state(saved) == before
+
+    # The layout the message asks for: the class in a module of its own. Now the fix
+    # imports it, and the fixed loader loads the model without touching the saved file.
+    (tmp_path / "model_definition.py").unlink()
+    (tmp_path / "layers.py").write_text(SEED_MODEL)
+    (tmp_path / "train.py").write_text("import numpy as np\n\nfrom layers import MyModel\n\n" + SEED_TRAINING)
+    fixed = run_cli("fix", "--write", "--keras-version=3", "loader.py", cwd=tmp_path)
+    assert (fixed.returncode, fixed.stderr) == (1, "fixed loader.py: KS301\n")
+    assert (tmp_path / "loader.py").read_text().startswith("from layers import MyModel\nimport keras\n")
+    loaded = _run_python("loader.py", tmp_path)
+    assert (loaded.returncode, loaded.stdout) == (0, "(1, 4)\n"), loaded.stderr
+    assert _file_state(saved) == before
 
 
 def test_renamed_save_path_is_followed_by_the_loads_in_other_files(tmp_path):

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,8 @@ def test_text_output(tmp_path):
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("7 classes verified in 4 fresh processes (")
+    assert "KS302 confirmed: load with the module's classes in custom_objects (.h5): ValueError: Layer count mismatch" \
+        in result.stdout
     assert lines[-1].endswith("): 6 failing, 1 round-trip, 0 not tested")
     assert any(line.startswith("    KS104 confirmed: from_config(get_config()): TypeError: ") for line in lines)
 
@@ -126,22 +129,105 @@ def test_a_correct_model_passes_with_exit_0(tmp_path):
     assert "    round-trips: saved, loaded in fresh processes, same outputs" in result.stdout.splitlines()
 
 
+def processes_marked(marker: str) -> list[str]:
+    """Processes of this test's own run: they inherit the marker in their environment
+    (a machine-wide pgrep would see other verifiers that happen to run)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"KERAS_SERIAL_TEST_RUN={marker}".encode() in environ.read_bytes().split(b"\0"):
+                found.append(environ.parent.name)
+        except OSError:
+            continue
+    return found
+
+
 def test_timeout_leaves_no_process_and_no_files(tmp_path):
     user = tmp_path / "user"
     user.mkdir()
     shutil.copy(CASES / "mistakes.py", user / "mistakes.py")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
+    marker = uuid.uuid4().hex
     result = run_cli(
-        "verify", "--keras-version=3", "--timeout=0.5", "--format=json", "mistakes.py",
-        cwd=user, env={"TMPDIR": str(scratch)},
+        "verify", "--keras-version=3", "--timeout=0.5", "mistakes.py",
+        cwd=user, env={"TMPDIR": str(scratch), "KERAS_SERIAL_TEST_RUN": marker},
     )
     assert result.returncode == 1
-    assert json.loads(result.stdout)["errors"] == ["the make step timed out after 0.5 s"]
-    leftover = subprocess.run(["pgrep", "-f", "flake8_keras_serial.verify.worker"], capture_output=True, text=True)
-    assert leftover.stdout == ""
+    lines = result.stdout.splitlines()
+    # Nothing ran: no class passes, none is refuted.
+    assert lines.count("    not tested: the make step timed out after 0.5 s") == 7
+    assert "error: the make step timed out after 0.5 s" in lines
+    assert not any("round-trips" in line or "refuted" in line for line in lines)
+    assert lines[-1].startswith("7 classes verified in 1 fresh processes (")
+    assert lines[-1].endswith("): 0 failing, 0 round-trip, 7 not tested")
+    assert processes_marked(marker) == []
     assert list(scratch.iterdir()) == []
     assert sorted(path.name for path in user.iterdir()) == ["mistakes.py"]
+
+
+def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path):
+    """One run over a folder: two train.py of different folders, a package module
+    with a relative import, a class that cannot be built, one random by design,
+    one whose default needs a script name the definitions copy drops."""
+    shutil.copytree(CASES / "truth", tmp_path / "project")
+    project = tmp_path / "project"
+    (project / "pyproject.toml").write_text("")
+    result = run_cli("verify", "--keras-version=3", ".", cwd=project)
+    assert result.returncode == 3, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    verdicts = {}
+    for index, line in enumerate(lines):
+        if line.startswith(str(project)):
+            where = line.split(":")[0][len(str(project)) + 1:]
+            verdicts[(where, line.split()[1])] = lines[index + 1]
+    round_trip = "    round-trips: saved, loaded in fresh processes, same outputs"
+    assert verdicts == {
+        ("a/train.py", "Block"): round_trip,
+        ("b/train.py", "Block"): round_trip,  # built from its own module, not a/train.py's
+        ("pkg/model.py", "Net"): round_trip,  # `from .blocks import Shift` works
+        ("not_tested.py", "Fine"): round_trip,  # the module's failed statements left the rest usable
+        ("not_tested.py", "Refuses"): "    not tested: could not build it: RuntimeError: no GPU here",
+        ("not_tested.py", "AlwaysDropout"): "    not tested: outputs cannot be compared: two calls before saving "
+        "already differ (random by design, such as noise or dropout that is always on)",
+        ("not_tested.py", "SizedByData"): "    not tested: could not build it: ModuleImportError: defining "
+        "SizedByData failed when its module was imported: NameError: name 'input_dim' is not defined",
+    }
+    assert "pkg/blocks.py:5:1: Shift: built by Net's constructor, which builds it again on load: tested through it" \
+        in lines
+    assert lines[-1].startswith("7 classes verified in 4 fresh processes (")
+    assert lines[-1].endswith("): 0 failing, 4 round-trip, 3 not tested")
+    assert result.stderr.strip().splitlines()[-1] == (
+        "keras-serial verify: 3 of 7 classes not tested (exit status 3; --allow-untested accepts that)"
+    )
+
+
+def test_untested_classes_exit_3_unless_allowed(tmp_path):
+    (tmp_path / "needs_args.py").write_text(
+        "import keras\n\n\nclass Proj(keras.layers.Layer):\n    def __init__(self, units, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.units = units\n"
+    )
+    (tmp_path / "pyproject.toml").write_text("")
+    result = run_cli("verify", "--keras-version=3", "needs_args.py", cwd=tmp_path)
+    assert result.returncode == 3
+    assert result.stdout.splitlines()[-1] == (
+        "1 classes verified in 0 fresh processes (0.0 s): 0 failing, 0 round-trip, 1 not tested"
+    )
+    allowed = run_cli("verify", "--keras-version=3", "--allow-untested", "needs_args.py", cwd=tmp_path)
+    assert allowed.returncode == 0
+    assert allowed.stdout == result.stdout
+
+
+def test_a_crashed_load_step_passes_nothing(tmp_path):
+    shutil.copy(CASES / "crash_on_load.py", tmp_path / "crash_on_load.py")
+    (tmp_path / "pyproject.toml").write_text("")
+    result = run_cli("verify", "--keras-version=3", "crash_on_load.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == "    not tested: the load step exited with 9"
+    assert "error: the load step exited with 9 (load: imported)" in lines
+    assert "error: the load step exited with 9 (load: custom_objects)" in lines
+    assert lines[-1].endswith("): 0 failing, 0 round-trip, 1 not tested")
 
 
 def test_run_script_redirects_every_save_into_the_temporary_folder(tmp_path):
@@ -198,3 +284,44 @@ def test_keras_2_files_are_verified_under_tf_keras(tmp_path):
     assert reports["NoKwargs"]["static"] == {"KS104": "confirmed"}
     assert (reports["Correct"]["tested"], reports["Correct"]["runtime"]) == (True, [])
     assert sorted(path.name for path in tmp_path.iterdir()) == ["keras2_mistakes.py", "pyproject.toml"]
+
+
+def test_run_script_compares_subclassed_models_and_runs_tf_keras_scripts_under_keras_2(tmp_path):
+    """--script-args reaches the script's argparse; a subclassed model is compared on the
+    data the script gave fit(); a tf_keras script runs under Keras 2 with fit capped
+    (uncapped it would never end) and its save redirected."""
+    shutil.copytree(CASES / "scripts", tmp_path / "scripts")
+    folder = tmp_path / "scripts"
+    (folder / "pyproject.toml").write_text("")
+    result = run_cli(
+        "verify", "--keras-version=3", "--run-script", "--script-args=--units 3", "cli_train.py", "legacy_train.py",
+        cwd=folder,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{folder}/cli_train.py:10:1: Scaled (saved by the script as 'scaled.keras' (fit capped to one step))"
+    assert lines[1] == (
+        "    KS102 confirmed: load with the module's classes in custom_objects (.keras): "
+        "loads without error but gives different outputs"
+    )
+    sequential = lines.index(
+        f"{folder}/legacy_train.py:1:1: Sequential (saved by the script as 'legacy.keras' (fit capped to one step))"
+    )
+    assert lines[sequential + 1] == "    round-trips: saved, loaded in fresh processes, same outputs"
+    assert lines[-1].startswith("2 classes verified in 8 fresh processes (")
+    assert lines[-1].endswith("): 1 failing, 1 round-trip, 0 not tested")
+    assert sorted(path.name for path in folder.iterdir()) == ["cli_train.py", "legacy_train.py", "pyproject.toml"]
+
+
+def test_a_script_that_exits_with_an_error_fails_and_starts_no_load(tmp_path):
+    shutil.copy(CASES / "scripts" / "cli_train.py", tmp_path / "cli_train.py")
+    result = run_cli("verify", "--keras-version=3", "--run-script", "cli_train.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "cli_train.py:1:1: (script) not tested: the script saved no model before it failed",
+        "error: cli_train.py: the script failed: SystemExit: exit status 2; "
+        "cli_train.py: error: the following arguments are required: --units",
+        result.stdout.splitlines()[-1],
+    ]
+    assert result.stdout.splitlines()[-1].startswith("1 classes verified in 1 fresh processes (")
+    assert result.stdout.splitlines()[-1].endswith("): 0 failing, 0 round-trip, 1 not tested")

@@ -27,6 +27,7 @@ class FixContext:
         self.renames: dict[str, str] = {}  # literal save paths changed: old -> new
         self.state: dict = {}  # per-fixer bookkeeping (e.g. weights moved per class)
         self._parents: dict[int, cst.CSTNode] | None = None
+        self.project = None  # the ProjectContext around the file, when it has a name
 
     # --- finding nodes ---------------------------------------------------------
 

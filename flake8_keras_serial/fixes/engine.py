@@ -97,8 +97,10 @@ def _fix_once(source: str, project_major: int, filename: str | None, wanted, pac
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.add(node)
-    module_name = _module_name(filename, project_major)
+    project_context = _project(filename, project_major)
+    module_name = (project_context.module if project_context else "") or (Path(filename).stem if filename else "")
     context = FixContext(module, positions, imports, project_major, package or module_name or "Custom", module_name)
+    context.project = project_context
     for finding in findings:
         fixer = FIXERS.get(finding.code)
         if fixer is None:
@@ -117,13 +119,13 @@ def _fix_once(source: str, project_major: int, filename: str | None, wanted, pac
     return result
 
 
-def _module_name(filename: str | None, project_major: int) -> str:
-    """The file's dotted module name in its project ("" without a file name)."""
+def _project(filename: str | None, project_major: int):
+    """The project around the file (None without a file name, or when it cannot be found)."""
     if not filename:
-        return ""
+        return None
     from ..project_index import ProjectContext
 
     try:
-        return ProjectContext.for_file(filename, project_major).module or Path(filename).stem
-    except (OSError, ValueError):
-        return Path(filename).stem
+        return ProjectContext.for_file(filename, project_major)
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop, from Path.resolve
+        return None

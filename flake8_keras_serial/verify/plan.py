@@ -47,6 +47,10 @@ class Case:
     input_shape: list[int] = field(default_factory=lambda: list(DEFAULT_INPUT_SHAPE))
     how: str = ""  # how the arguments and shape were found, said to the user
     formats: list[str] = field(default_factory=lambda: ["keras"])
+    module_path: str = ""  # the definitions-only copy the workers import (set by the runner)
+    package_root: str | None = None  # for a package module: the folder its top package is in
+    subclassed: bool = False  # a subclassed Model (not a layer, not Functional/Sequential)
+    input_dtype: str = "float32"
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -58,18 +62,108 @@ class Untested:
     class_name: str
     line: int
     reason: str
+    # Not a save target of its own: a base class, or a layer its owner's
+    # constructor builds again on load (the owner's verdict covers it).
+    covered_by: str | None = None
 
 
-def plan_file(path: Path, project_major: int, first_id: int = 0) -> tuple[list[Case], list[Untested]]:
+@dataclass
+class ModuleName:
+    """How the workers import a user's file: under a name unique in the run."""
+
+    name: str
+    shown: str  # what the report calls it: the file's own module name
+    package_root: str | None = None
+
+
+def module_names(paths: list[Path]) -> dict[Path, ModuleName]:
+    """A module name per file, unique in the run (two `train.py` in two folders
+    must not share one); a file with relative imports is imported as part of
+    its package (`pkg.sub.model`), with the package's folder importable."""
+    names: dict[Path, ModuleName] = {}
+    taken: set[str] = set()
+    for path in paths:
+        resolved = path.resolve()
+        package = _package_name(resolved)
+        if package is not None:
+            name, root = package
+            names[path] = ModuleName(name, name, root)
+            taken.add(name)
+            continue
+        name, count = resolved.stem, 1
+        while name in taken or not name.isidentifier():
+            count += 1
+            name = f"{_identifier(resolved.stem)}_{count}"
+        taken.add(name)
+        names[path] = ModuleName(name, resolved.stem)
+    return names
+
+
+def _identifier(stem: str) -> str:
+    cleaned = "".join(char if char.isalnum() or char == "_" else "_" for char in stem)
+    return cleaned if cleaned[:1].isalpha() or cleaned[:1] == "_" else f"m_{cleaned}"
+
+
+def _package_name(path: Path) -> tuple[str, str] | None:
+    """('pkg.sub.model', folder holding pkg) for a file that imports relatively."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, UnicodeDecodeError, OSError, ValueError, RecursionError):
+        return None
+    if not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree)):
+        return None
+    parts = [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if len(parts) == 1:
+        return None
+    return ".".join(parts), str(folder)
+
+
+def saves_hdf5(tree: ast.Module) -> bool:
+    """Whether the file saves a whole model to HDF5: `.save("m.h5")`,
+    `save_model(m, "m.h5")` or `save_format="h5"` (a `.weights.h5` for
+    save_weights or ModelCheckpoint is not a model save)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name not in ("save", "save_model"):
+            continue
+        for keyword in node.keywords:
+            if keyword.arg == "save_format" and isinstance(keyword.value, ast.Constant) and keyword.value.value == "h5":
+                return True
+        index = 1 if name == "save_model" else 0
+        candidates = [*node.args[index:index + 1], *(k.value for k in node.keywords if k.arg == "filepath")]
+        if any(_ends_with_h5(candidate) for candidate in candidates):
+            return True
+    return False
+
+
+def _ends_with_h5(node: ast.expr) -> bool:
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[-1]
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return False
+    text = node.value.lower()
+    return text.endswith((".h5", ".hdf5")) and not text.endswith(".weights.h5")
+
+
+def plan_file(
+    path: Path, project_major: int, first_id: int = 0, module: ModuleName | None = None
+) -> tuple[list[Case], list[Untested]]:
     with tokenize.open(path) as handle:
         source = handle.read()
     tree = ast.parse(source)
     facts = collect_module_facts(tree, project_major)
+    module_name = module or ModuleName(path.stem, path.stem)
     # Layers that their owners build again on load are tested through the owners.
     module = ModuleContext(facts, [], source.splitlines(True), ProjectContext.for_file(str(path), project_major))
     settings = _pyproject_settings(path)
     shape_in_file = _input_shape(tree, facts)
-    formats = ["keras", "h5"] if ".h5" in source else ["keras"]
+    formats = ["keras", "h5"] if saves_hdf5(tree) else ["keras"]
     cases: list[Case] = []
     untested: list[Untested] = []
     for keras_class in facts.classes:
@@ -78,26 +172,30 @@ def plan_file(path: Path, project_major: int, first_id: int = 0) -> tuple[list[C
         line = keras_class.node.lineno
         source_view = ClassSource(keras_class, facts)
         if module.abstract_base(source_view):
-            untested.append(Untested(str(path), keras_class.name, line, "a base class: only its subclasses are built"))
+            reason = "a base class: only its subclasses are built"
+            untested.append(Untested(str(path), keras_class.name, line, reason, covered_by="subclasses"))
             continue
         owner = module.rebuilt_by(source_view)
         if owner is not None:
             reason = f"built by {owner}'s constructor, which builds it again on load: tested through it"
-            untested.append(Untested(str(path), keras_class.name, line, reason))
+            untested.append(Untested(str(path), keras_class.name, line, reason, covered_by=owner))
             continue
-        class_settings = settings.get(keras_class.name, {})
+        class_settings = class_table(settings, module_name.shown, keras_class.name)
         found = _arguments(keras_class.name, tree, facts, source_view.init_signature, class_settings)
         if isinstance(found, str):
             untested.append(Untested(str(path), keras_class.name, line, found))
             continue
         args, kwargs, how = found
-        shape = settings.get(keras_class.name, {}).get("input_shape") or shape_in_file
+        shape = class_settings.get("input_shape") or shape_in_file
         shape_how = "input shape from the file" if shape else f"input shape {tuple(DEFAULT_INPUT_SHAPE)} assumed"
         cases.append(
             Case(
                 case_id=f"c{first_id + len(cases)}",
                 file=str(path.resolve()),
-                module=path.stem,
+                module=module_name.name,
+                package_root=module_name.package_root,
+                subclassed=keras_class.kind == "model",
+                input_dtype=str(class_settings.get("input_dtype", "float32")),
                 class_name=keras_class.name,
                 kind=keras_class.kind,
                 line=line,
@@ -187,6 +285,16 @@ def _input_shape(tree: ast.Module, facts) -> list[int] | None:
             if isinstance(value, (tuple, list)) and value and all(isinstance(item, int) for item in value):
                 return list(value)
     return None
+
+
+def class_table(settings: dict, module: str, name: str) -> dict:
+    """The settings of one class: `module.Class` (quoted or as nested tables)
+    first, so two classes of one name in two files can differ; then `Class`."""
+    for table in (settings.get(f"{module}.{name}"), settings.get(module, {}).get(name)):
+        if isinstance(table, dict):
+            return table
+    table = settings.get(name, {})
+    return table if isinstance(table, dict) else {}
 
 
 def _pyproject_settings(path: Path) -> dict:

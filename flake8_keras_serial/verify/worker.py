@@ -1,20 +1,25 @@
 """Runs inside a fresh subprocess, in the verifier's temporary folder: the one
 module of the package that imports TensorFlow/Keras.
 
-    python -m flake8_keras_serial.verify.worker make  plan.json result.json
-    python -m flake8_keras_serial.verify.worker load  plan.json result.json  (variant in the plan)
+    python -m flake8_keras_serial.verify.worker make   plan.json result.json
+    python -m flake8_keras_serial.verify.worker load   plan.json result.json  (variant in the plan)
+    python -m flake8_keras_serial.verify.worker script plan.json result.json
 
 `make` builds every planned model, records its outputs on a fixed input and
-saves it in each format; `load` loads every saved file and compares. All
+saves it in each format; `load` loads every saved file and compares; `script`
+runs the user's script with fit() capped and every save redirected. All
 cases of a run share one process per step: TensorFlow's import is the cost.
-Every file written goes to the current folder (the temporary one).
+Every file written goes into the workspace (the temporary folder in the plan).
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
 import importlib.util
 import json
 import os
+import signal
 import sys
 import traceback
 
@@ -32,14 +37,78 @@ def describe(error: BaseException) -> dict:
     return {"type": type(error).__name__, "message": text[:2000]}
 
 
-def _load_module(name: str, folder: str):
+# --- the user's definitions ------------------------------------------------
+
+
+class ModuleImportError(Exception):
+    """The definitions copy of a user's file could not be imported."""
+
+
+_FAILED_IMPORTS: dict[str, dict] = {}
+
+
+def _load_module(name: str, path: str, package_root: str | None = None):
+    """Import the definitions copy at `path` as module `name`, one top-level
+    statement at a time: a statement that fails (a NameError on a dropped
+    script name, a missing package) only takes the names it binds with it,
+    and those names remember why. Nothing half-imported is left behind: the
+    module is either in sys.modules with what could be defined, or absent."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, os.path.join(folder, f"{name}.py"))
+    if name in _FAILED_IMPORTS:
+        raise ModuleImportError(_FAILED_IMPORTS[name]["message"])
+    if package_root and package_root not in sys.path:
+        sys.path.insert(0, package_root)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    module.__verify_errors__ = {}
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read(), filename=path)
+        parent = name.rpartition(".")[0]
+        if parent:  # a package module: `from .blocks import Block` needs its package
+            importlib.import_module(parent)
+        for statement in tree.body:
+            code = compile(ast.Module(body=[statement], type_ignores=[]), path, "exec")
+            try:
+                exec(code, module.__dict__)  # noqa: S102 - the user's own definitions, in a sandbox folder
+            except Exception as error:  # noqa: BLE001 - remembered for the names it would bind
+                for bound in _bound_names(statement):
+                    module.__verify_errors__[bound] = describe(error)
+    except Exception as error:  # noqa: BLE001
+        sys.modules.pop(name, None)
+        _FAILED_IMPORTS[name] = describe(error)
+        raise ModuleImportError(f"{type(error).__name__}: {error}") from error
     return module
+
+
+def _bound_names(statement: ast.stmt) -> list[str]:
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [statement.name]
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return [(alias.asname or alias.name).split(".")[0] for alias in statement.names]
+    names = []
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.append(node.id)
+    return names
+
+
+def _user_class(case: dict, module):
+    try:
+        return getattr(module, case["class_name"])
+    except AttributeError:
+        error = module.__verify_errors__.get(case["class_name"])
+        if error is None:
+            raise
+        raise ModuleImportError(
+            f"defining {case['class_name']} failed when its module was imported: {error['type']}: {error['message']}"
+        ) from None
+
+
+def _case_module(case: dict):
+    return _load_module(case["module"], case["module_path"], case.get("package_root"))
 
 
 def _custom_objects(module) -> dict:
@@ -66,42 +135,174 @@ def materialize(spec: dict, keras, module):
     target = keras
     for part in spec["keras"].split("."):
         target = getattr(target, part)
-    return target(*spec.get("args", []), **spec.get("kwargs", {})) if "args" in spec else target
+    if "args" not in spec:
+        return target
+    return target(*spec["args"], **spec.get("kwargs", {}))  # literals (plan.value_spec)
+
+
+def _check_rebuild(original, rebuilt, x, result: dict) -> None:
+    """from_config(get_config()) with the same weights must compute the same:
+    when it does not, the config loses what the object was built with (KS102)
+    or state set after construction (KS203), whatever the weights do."""
+    if not result.get("probe"):
+        return
+    try:
+        expected = original(x)
+        rebuilt(x)
+        rebuilt.set_weights(original.get_weights())
+        result["rebuild_differs"] = not _same(rebuilt(x), expected)
+    except Exception:  # noqa: BLE001 - weights of another structure: no measurement
+        pass
+
+
+def _config_missing(cls, args: list, kwargs: dict, config: dict) -> list[str]:
+    """Constructor parameters given a value other than their default that
+    get_config() leaves out: from_config() then builds something else (KS102)."""
+    import inspect  # noqa: PLC0415
+
+    try:
+        signature = inspect.signature(cls.__init__)
+        bound = signature.bind(None, *args, **kwargs)
+    except (TypeError, ValueError):
+        return []
+    missing = []
+    for name, value in list(bound.arguments.items())[1:]:
+        parameter = signature.parameters[name]
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD) or name in config:
+            continue
+        try:
+            default_kept = parameter.default is not parameter.empty and bool(parameter.default == value)
+        except Exception:  # noqa: BLE001 - an array compared with ==
+            default_kept = False
+        if not default_kept:
+            missing.append(name)
+    return missing
+
+
+# --- probe inputs and outputs ------------------------------------------------
+
+
+def _flat(value) -> list:
+    """Outputs as a flat list of numpy arrays (a model may return a dict or a tuple)."""
+    import numpy as np  # noqa: PLC0415
+
+    if isinstance(value, dict):
+        return [array for key in sorted(value) for array in _flat(value[key])]
+    if isinstance(value, (list, tuple)):
+        return [array for item in value for array in _flat(item)]
+    return [np.asarray(value)]
+
+
+def _same(first, second) -> bool:
+    import numpy as np  # noqa: PLC0415
+
+    first, second = _flat(first), _flat(second)
+    return len(first) == len(second) and all(
+        a.shape == b.shape and np.allclose(a, b, atol=1e-5, equal_nan=True) for a, b in zip(first, second)
+    )
+
+
+def _save_tree(path: str, value) -> None:
+    """A probe input or output (array, dict or list of arrays) as one .npz file."""
+    import numpy as np  # noqa: PLC0415
+
+    if isinstance(value, dict):
+        arrays = {f"d:{key}": np.asarray(item) for key, item in value.items()}
+    elif isinstance(value, (list, tuple)):
+        arrays = {f"l:{index:04d}": np.asarray(item) for index, item in enumerate(_flat(value))}
+    else:
+        arrays = {"a:": np.asarray(value)}
+    np.savez(path, **arrays)
+
+
+def _load_tree(path: str):
+    import numpy as np  # noqa: PLC0415
+
+    with np.load(path) as data:
+        keys = sorted(data.files)
+        if keys == ["a:"]:
+            return data["a:"]
+        if keys and keys[0].startswith("d:"):
+            return {key[2:]: data[key] for key in keys}
+        return [data[key] for key in keys]
+
+
+def record_probe(workspace: str, case_id: str, model, x, result: dict) -> None:
+    """Call the model twice on the probe: if the two calls differ, the model is
+    random by design (noise, dropout always on) and outputs cannot be compared."""
+    first = model(x)
+    second = model(x)
+    if not _same(first, second):
+        result["random"] = True
+        return
+    _save_tree(os.path.join(workspace, f"{case_id}_x.npz"), x)
+    _save_tree(os.path.join(workspace, f"{case_id}_y.npz"), first)
+    result["probe"] = True
+
+
+def _probe_input(case: dict, instance, keras):
+    """A fixed input: integers below the vocabulary for an Embedding-first
+    layer, floats otherwise."""
+    import numpy as np  # noqa: PLC0415
+
+    shape = (2, *case["input_shape"])
+    vocabulary = _embedding_vocabulary(instance, keras)
+    if vocabulary:
+        return np.random.default_rng(0).integers(0, vocabulary, size=shape).astype("int32")
+    if case.get("input_dtype", "float32").startswith("int"):
+        return np.random.default_rng(0).integers(0, case.get("input_high") or 2, size=shape).astype("int32")
+    return np.random.default_rng(0).standard_normal(shape).astype("float32")
+
+
+def _embedding_vocabulary(instance, keras) -> int | None:
+    """input_dim of the first Embedding the instance holds, if it starts with one."""
+    embedding = keras.layers.Embedding
+    if isinstance(instance, embedding):
+        return int(instance.input_dim)
+    for value in vars(instance).values():
+        if isinstance(value, embedding):
+            return int(value.input_dim)
+        if isinstance(value, (list, tuple)) and value and isinstance(value[0], embedding):
+            return int(value[0].input_dim)
+    return None
+
+
+# --- the steps ------------------------------------------------------------
 
 
 def make(plan: dict) -> dict:
-    import numpy as np  # noqa: PLC0415
-
     keras = _keras(plan["major"])
+    workspace = plan["workspace"]
     results = {}
     for case in plan["cases"]:
         result = results.setdefault(case["case_id"], {"saved": {}})
         try:
-            module = _load_module(case["module"], plan["modules_dir"])
-            cls = getattr(module, case["class_name"])
+            module = _case_module(case)
+            cls = _user_class(case, module)
             args = [materialize(spec, keras, module) for spec in case["args"]]
             kwargs = {key: materialize(spec, keras, module) for key, spec in case["kwargs"].items()}
             instance = cls(*args, **kwargs)
-            x = np.random.default_rng(0).standard_normal((2, *case["input_shape"])).astype("float32")
+            x = _probe_input(case, instance, keras)
             if case["kind"] == "layer":
-                inputs = keras.Input(shape=tuple(case["input_shape"]))
+                inputs = keras.Input(shape=tuple(case["input_shape"]), dtype=str(x.dtype))
                 model = keras.Model(inputs, instance(inputs))
             else:
                 model = instance
                 model(x)
-            y0 = np.asarray(model(x))
+            record_probe(workspace, case["case_id"], model, x, result)
         except Exception as error:  # noqa: BLE001 - reported, not hidden
             result["make"] = describe(error)
             continue
-        np.save(f"{case['case_id']}_x.npy", x)
-        np.save(f"{case['case_id']}_y.npy", y0)
         result["weights"] = len(model.weights)
         try:
-            type(instance).from_config(instance.get_config())
+            config = instance.get_config()
+            result["config_missing"] = _config_missing(cls, args, kwargs, config)
+            rebuilt = type(instance).from_config(config)
+            _check_rebuild(instance, rebuilt, x, result)
         except Exception as error:  # noqa: BLE001
             result["config_roundtrip"] = describe(error)
         for file_format in case["formats"]:
-            path = f"{case['case_id']}.{file_format}"
+            path = os.path.join(workspace, f"{case['case_id']}.{file_format}")
             try:
                 model.save(path)
                 result["saved"][file_format] = {"path": path}
@@ -114,9 +315,8 @@ def load(plan: dict) -> dict:
     """Variant "isolated": the user's modules are not importable; "imported":
     they are imported first (their registrations run); "custom_objects": and
     passed to load_model()."""
-    import numpy as np  # noqa: PLC0415
-
     keras = _keras(plan["major"])
+    workspace = plan["workspace"]
     variant = plan["variant"]
     made = plan["made"]
     results = {}
@@ -125,7 +325,7 @@ def load(plan: dict) -> dict:
         custom_objects = None
         if variant != "isolated":
             try:
-                module = _load_module(case["module"], plan["modules_dir"])
+                module = _case_module(case)
             except Exception as error:  # noqa: BLE001
                 case_result["import"] = describe(error)
                 continue
@@ -138,82 +338,277 @@ def load(plan: dict) -> dict:
             try:
                 keras.backend.clear_session()
                 model = keras.models.load_model(saved["path"], custom_objects=custom_objects)
+                outcome["loaded"] = True
                 outcome["weights"] = len(model.weights)
-                if os.path.exists(f"{case['case_id']}_x.npy"):  # no probe: loading is the test
-                    x = np.load(f"{case['case_id']}_x.npy")
-                    y0 = np.load(f"{case['case_id']}_y.npy")
-                    y = np.asarray(model(x))
-                    outcome["same_outputs"] = bool(y.shape == y0.shape and np.allclose(y, y0, atol=1e-5))
+                probe = os.path.join(workspace, f"{case['case_id']}_x.npz")
+                if os.path.exists(probe):  # no probe: outputs are not compared
+                    y = model(_load_tree(probe))
+                    outcome["same_outputs"] = _same(y, _load_tree(os.path.join(workspace, f"{case['case_id']}_y.npz")))
             except Exception as error:  # noqa: BLE001
                 outcome["error"] = describe(error)
     return results
 
 
-def run_script(plan: dict) -> dict:
-    """Run the user's script with fit() capped to one step and every save
-    redirected into the current (temporary) folder; record what it saved."""
-    import runpy  # noqa: PLC0415
+# --- --run-script ------------------------------------------------------------
 
+
+class _Tail:
+    """stderr passed through, its last characters kept (argparse's usage line)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.kept = ""
+
+    def write(self, text: str) -> int:
+        self.kept = (self.kept + text)[-2000:]
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+def _first_samples(data):
+    """The first two samples of what fit()/predict() got, as numpy values."""
     import numpy as np  # noqa: PLC0415
 
-    keras = _keras(plan["major"])
-    saved: list[dict] = []
-    model_class = keras.Model
+    if data is None:
+        return None
+    if isinstance(data, dict):
+        return {key: np.asarray(value)[:2] for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [np.asarray(value)[:2] for value in data]
+    if hasattr(data, "take") and hasattr(data, "element_spec"):  # tf.data.Dataset, batched
+        element = next(iter(data.take(1)))
+        if isinstance(element, tuple):
+            element = element[0]
+        return _first_samples(element)
+    if hasattr(data, "__getitem__") and hasattr(data, "__len__") and not hasattr(data, "shape"):
+        batch = data[0]  # keras.utils.PyDataset / Sequence: (x, y) batches
+        return _first_samples(batch[0] if isinstance(batch, tuple) else batch)
+    if hasattr(data, "shape"):
+        return np.asarray(data)[:2]
+    return None
 
-    def redirect(model, filepath, extension_default=".keras"):
-        original = str(filepath)
+
+def _script_probe(model):
+    """What the script fed the model (first choice), else its declared inputs,
+    else the shape it was built with."""
+    import numpy as np  # noqa: PLC0415
+
+    captured = getattr(model, "_keras_serial_probe", None)
+    if captured is not None:
+        return captured, "the data the script gave fit()"
+    rng = np.random.default_rng(0)
+
+    def tensor_for(shape, dtype) -> "np.ndarray":
+        shape = tuple(2 if size is None else size for size in shape)
+        if "int" in str(dtype):
+            return np.zeros(shape, dtype="int32")
+        return rng.standard_normal(shape).astype("float32")
+
+    try:
+        inputs = model.inputs
+    except AttributeError:
+        inputs = None
+    if inputs:
+        probes = [tensor_for(tensor.shape, tensor.dtype) for tensor in inputs]
+        return (probes[0] if len(probes) == 1 else probes), "the model's declared inputs"
+    built = getattr(model, "_build_shapes_dict", None)
+    if isinstance(built, dict) and len(built) == 1:
+        (shape,) = built.values()
+        return tensor_for(shape, "float32"), "the shape the model was built with"
+    return None, "the script gave fit() no data the verifier could read, and the model declares no inputs"
+
+
+class ScriptSaves:
+    """Every model save of the script, redirected into the workspace, and the
+    loads of those paths sent to the redirected files."""
+
+    def __init__(self, workspace: str) -> None:
+        self.workspace = workspace
+        self.saved: list[dict] = []
+        self.moved: dict[str, str] = {}  # the script's absolute path -> ours
+
+    def target(self, filepath, folder: str) -> str:
+        original = os.path.abspath(str(filepath))
+        if original in self.moved:
+            return self.moved[original]
         name = os.path.basename(original.rstrip("/\\")) or "model"
-        case_id = f"s{len(saved)}"
-        entry = {"case_id": case_id, "original": original, "path": f"{case_id}_{name}",
-                 "class_name": type(model).__name__, "module": type(model).__module__}
-        saved.append(entry)
-        try:  # a probe input from the model's own input shapes, for the output comparison
-            shapes = [tuple(2 if size is None else size for size in tensor.shape) for tensor in model.inputs]
-            if len(shapes) == 1:
-                x = np.random.default_rng(0).standard_normal(shapes[0]).astype("float32")
-                np.save(f"{case_id}_x.npy", x)
-                np.save(f"{case_id}_y.npy", np.asarray(model(x)))
-                entry["probe"] = True
-        except Exception:  # noqa: BLE001 - subclassed models may have no declared inputs
-            pass
-        return entry["path"]
+        directory = os.path.join(self.workspace, folder, str(len(self.moved)))
+        os.makedirs(directory, exist_ok=True)
+        self.moved[original] = os.path.join(directory, name)
+        return self.moved[original]
 
+    def source(self, filepath) -> object:
+        """Where a load of `filepath` reads: our copy when the script saved it."""
+        try:
+            return self.moved.get(os.path.abspath(str(filepath)), filepath)
+        except (TypeError, ValueError):
+            return filepath
+
+    def model_saved(self, model, filepath) -> dict:
+        case_id = f"s{len(self.saved)}"
+        entry = {
+            "case_id": case_id,
+            "original": str(filepath),
+            "path": self.target(filepath, "saved"),
+            "class_name": type(model).__name__,
+            "module": type(model).__module__,
+            "subclassed": type(model).__name__ not in ("Functional", "Sequential"),
+        }
+        self.saved.append(entry)
+        probe, entry["probe_from"] = _script_probe(model)
+        if probe is not None:
+            try:
+                record_probe(self.workspace, case_id, model, probe, entry)
+            except Exception as error:  # noqa: BLE001 - the comparison is then not possible
+                entry["probe_error"] = describe(error)
+        if entry.get("probe") and entry["subclassed"]:
+            try:
+                rebuilt = type(model).from_config(model.get_config())
+            except Exception:  # noqa: BLE001 - the load steps report it
+                rebuilt = None
+            if rebuilt is not None:
+                _check_rebuild(model, rebuilt, probe, entry)
+        return entry
+
+
+def _patch_library(keras, saves: ScriptSaves, originals: list) -> None:
+    model_class = keras.Model
     original_save = model_class.save
     original_save_weights = model_class.save_weights
+    original_load_weights = model_class.load_weights
     original_fit = model_class.fit
+    original_predict = model_class.predict
 
     def save(self, filepath, *args, **kwargs):
+        entry = saves.model_saved(self, filepath)
         try:
-            result = original_save(self, redirect(self, filepath), *args, **kwargs)
-        except Exception as error:  # noqa: BLE001
-            saved[-1]["error"] = describe(error)
+            return original_save(self, entry["path"], *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - the script goes on, as it would not have
+            entry["error"] = describe(error)
             return None
-        return result
 
     def save_weights(self, filepath, *args, **kwargs):
-        name = os.path.basename(str(filepath).rstrip("/\\")) or "weights"
-        return original_save_weights(self, f"weights_{name}", *args, **kwargs)
+        return original_save_weights(self, saves.target(filepath, "weights"), *args, **kwargs)
+
+    def load_weights(self, filepath, *args, **kwargs):
+        return original_load_weights(self, saves.source(filepath), *args, **kwargs)
 
     def fit(self, *args, **kwargs):
+        _remember_probe(self, args, kwargs)
         kwargs["epochs"] = 1
         kwargs["steps_per_epoch"] = 1
         kwargs.pop("initial_epoch", None)
+        kwargs.pop("validation_steps", None)
+        if "validation_data" in kwargs:
+            kwargs["validation_steps"] = 1
         return original_fit(self, *args, **kwargs)
 
-    model_class.save, model_class.save_weights, model_class.fit = save, save_weights, fit
-    result: dict = {"saved": saved}
-    sys.argv = [plan["script"]]
+    def predict(self, *args, **kwargs):
+        _remember_probe(self, args, kwargs)
+        return original_predict(self, *args, **kwargs)
+
+    model_class.save, model_class.save_weights, model_class.load_weights = save, save_weights, load_weights
+    model_class.fit, model_class.predict = fit, predict
+    originals.append((model_class, original_save))
+
+
+def _remember_probe(model, args, kwargs) -> None:
+    if getattr(model, "_keras_serial_probe", None) is not None:
+        return
+    try:
+        probe = _first_samples(args[0] if args else kwargs.get("x"))
+    except Exception:  # noqa: BLE001 - a generator or an odd container: no probe from it
+        probe = None
+    if probe is not None:
+        object.__setattr__(model, "_keras_serial_probe", probe)
+
+
+def _patch_functions(saves: ScriptSaves, keras_modules: list) -> None:
+    """keras.saving.save_model / load_model and their aliases, wherever the
+    script might reach them (keras.models, tf.keras.saving, ...)."""
+    save_functions = set()
+    load_functions = set()
+    for keras in keras_modules:
+        for namespace in ("saving", "models"):
+            module = getattr(keras, namespace, None)
+            if module is None:
+                continue
+            if hasattr(module, "save_model"):
+                save_functions.add(module.save_model)
+            if hasattr(module, "load_model"):
+                load_functions.add(module.load_model)
+
+    def wrap_save(original):
+        def save_model(model, filepath, *args, **kwargs):
+            entry = saves.model_saved(model, filepath)
+            try:
+                return original(model, entry["path"], *args, **kwargs)
+            except Exception as error:  # noqa: BLE001
+                entry["error"] = describe(error)
+                return None
+
+        return save_model
+
+    def wrap_load(original):
+        def load_model(filepath, *args, **kwargs):
+            return original(saves.source(filepath), *args, **kwargs)
+
+        return load_model
+
+    replacements = {function: wrap_save(function) for function in save_functions}
+    replacements.update({function: wrap_load(function) for function in load_functions})
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(("keras", "tf_keras", "tensorflow")) or module is None:
+            continue
+        if "src" in name.split("."):  # Keras's own internals: Model.save calls them
+            continue
+        for attribute in ("save_model", "load_model"):
+            value = getattr(module, attribute, None) if attribute in getattr(module, "__dict__", {}) else None
+            if value in replacements:
+                setattr(module, attribute, replacements[value])
+
+
+def run_script(plan: dict) -> dict:
+    """Run the user's script in a mirror of its folder, with fit() capped to
+    one step and every model save redirected into the workspace; record what
+    it saved."""
+    import runpy  # noqa: PLC0415
+
+    keras = _keras(plan["major"])
+    keras_modules = [keras]
+    try:
+        import tensorflow as tf  # noqa: PLC0415
+
+        keras_modules.append(tf.keras)  # loads tf.keras's namespaces, so they are patched too
+    except Exception:  # noqa: BLE001 - a backend without TensorFlow
+        pass
+    saves = ScriptSaves(plan["workspace"])
+    _patch_library(keras, saves, [])
+    _patch_functions(saves, keras_modules)
+    result: dict = {"saved": saves.saved}
+    sys.argv = [plan["script"], *plan.get("script_args", [])]
+    os.chdir(os.path.dirname(plan["script"]))
+    tail = _Tail(sys.stderr)
+    sys.stderr = tail
     try:
         runpy.run_path(plan["script"], run_name="__main__")
-    except SystemExit:
-        pass
+    except SystemExit as error:
+        if error.code not in (None, 0):
+            last = tail.kept.strip().splitlines()[-1:] or [""]
+            result["script_error"] = {"type": "SystemExit", "message": f"exit status {error.code}; {last[0]}".strip()}
     except Exception as error:  # noqa: BLE001
         result["script_error"] = describe(error)
+    finally:
+        sys.stderr = tail.stream
     return result
 
 
 def main(argv: list[str]) -> int:
     step, plan_path, result_path = argv
+    # A cancelled run (SIGTERM) ends quietly; the parent reports it.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(143))
     with open(plan_path, encoding="utf-8") as handle:
         plan = json.load(handle)
     try:
