@@ -48,7 +48,7 @@ TRUTH = Path(__file__).parent / "truth"
 BATCH = TRUTH / "_batch.py"
 CASES = sorted(path.name for path in TRUTH.iterdir() if (path / "case.toml").is_file())
 STEPS = ("train", "serve")
-# One step of every case of one Keras version; the longest takes about a minute.
+# One step of every case of one Keras version: about 25 s on two free cores.
 BATCH_TIMEOUT = 600
 GAP_KEYS = ("known_miss", "known_false")
 # The codes whose findings are advice: they claim no load failure.

@@ -15,18 +15,19 @@ cases what a fresh process would not have:
 - the Keras session (layer name counters, global state) is cleared, and the
   global settings a script may change (floatx, safe mode) are restored.
 
-Each case writes RESULTS.json's entry {"failed": bool, "error": text, "output":
-what the script printed}. The step ends with exit status 0 even when cases fail.
+Each case gets an entry in RESULTS.json: {"failed": bool, "error": the
+exception's text, "output": what the script printed, "seconds": how long it
+ran}. The step ends with exit status 0 even when cases fail.
 """
 
 import contextlib
-import gc
 import importlib
 import io
 import json
 import os
 import runpy
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -67,7 +68,12 @@ class FreshState:
             table.update(content)
         for library, floatx in self.floatx:
             library.backend.set_floatx(floatx)
-            library.backend.clear_session()
+            # No garbage collection: it takes longer than most cases, and a
+            # fresh process would not have the old objects either way.
+            if library.__name__ == "keras":
+                library.backend.clear_session(free_memory=False)
+            else:
+                library.backend.clear_session()
         if any(library.__name__ == "tf_keras" for library in self.libraries):
             from tf_keras.src.saving import serialization_lib
 
@@ -75,7 +81,6 @@ class FreshState:
             if hasattr(serialization_lib.SAFE_MODE, "safe_mode"):
                 del serialization_lib.SAFE_MODE.safe_mode
         sys.path[:] = self.sys_path
-        gc.collect()
 
 
 def drop_case_modules(folder: Path) -> None:
@@ -95,6 +100,7 @@ def run_script(folder: Path, step: str) -> dict:
     sys.argv = [str(script)]
     importlib.invalidate_caches()
     failed, error = False, ""
+    started = time.perf_counter()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         try:
             runpy.run_path(str(script), run_name="__main__")
@@ -105,7 +111,8 @@ def run_script(folder: Path, step: str) -> dict:
             failed = True
             error = "".join(traceback.format_exception_only(exception)).strip()
             print(traceback.format_exc(), file=output)
-    return {"failed": failed, "error": error, "output": output.getvalue()[-4000:]}
+    seconds = round(time.perf_counter() - started, 2)
+    return {"failed": failed, "error": error, "output": output.getvalue()[-4000:], "seconds": seconds}
 
 
 def main() -> None:
