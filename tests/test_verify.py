@@ -444,3 +444,15 @@ def test_a_script_that_needs_the_network_is_told_which_call(tmp_path):
     assert result.stdout.splitlines()[-1].startswith("1 classes verified in 1 fresh processes (")
     assert "Traceback" not in result.stdout + result.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == ["downloads.py"]
+
+
+def test_probe_inputs_follow_what_call_unpacks_or_indexes(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    shutil.copy(CASES / "structured_inputs.py", tmp_path / "structured_inputs.py")
+    result = run_cli("verify", "--keras-version=3", "--format=json", "structured_inputs.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    classes = by_class(result)
+    assert classes["PairSum"]["how"].endswith("input shape (4,) assumed, 2 inputs (call() unpacks them)")
+    assert classes["Fusion"]["how"].endswith("a dict of inputs image, text (call() reads them)")
+    assert [classes[name]["verdict"] for name in ("PairSum", "Fusion", "Shift")] == ["round-trip"] * 3
+    assert classes["Shift"]["how"].endswith("input shape (4,) assumed")

@@ -53,6 +53,8 @@ class Case:
     package_root: str | None = None  # for a package module: the folder its top package is in
     subclassed: bool = False  # a subclassed Model (not a layer, not Functional/Sequential)
     input_dtype: str = "float32"
+    # {"list": n} or {"dict": [keys]} when call() unpacks or indexes its inputs; {} for one tensor.
+    input_structure: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -193,6 +195,11 @@ def plan_file(
             shape_how = "input shape from pyproject.toml"
         else:
             shape_how = "input shape from the file" if shape else f"input shape {tuple(DEFAULT_INPUT_SHAPE)} assumed"
+        structure = input_structure(keras_class.node)
+        if "list" in structure:
+            shape_how += f", {structure['list']} inputs (call() unpacks them)"
+        elif "dict" in structure:
+            shape_how += f", a dict of inputs {', '.join(structure['dict'][:4])} (call() reads them)"
         cases.append(
             Case(
                 case_id=f"c{first_id + len(cases)}",
@@ -201,6 +208,7 @@ def plan_file(
                 package_root=module_name.package_root,
                 subclassed=keras_class.kind == "model",
                 input_dtype=str(class_settings.get("input_dtype", "float32")),
+                input_structure=structure,
                 class_name=keras_class.name,
                 kind=keras_class.kind,
                 line=line,
@@ -322,6 +330,36 @@ def _input_shape(tree: ast.Module, facts) -> list[int] | None:
             if isinstance(value, (tuple, list)) and value and all(isinstance(item, int) for item in value):
                 return list(value)
     return None
+
+
+def input_structure(class_node: ast.ClassDef) -> dict:
+    """What `call()` shows of its first argument: `a, b = inputs` or `inputs[1]`
+    (a list of that many tensors), `inputs["image"]` (a dict with those keys)."""
+    call = next(
+        (item for item in class_node.body if isinstance(item, ast.FunctionDef) and item.name == "call"), None
+    )
+    if call is None or len(call.args.args) < 2:
+        return {}
+    inputs = call.args.args[1].arg
+    size, keys = 0, []
+    for node in ast.walk(call):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == inputs:
+            for target in node.targets:
+                if isinstance(target, (ast.Tuple, ast.List)) and not any(
+                    isinstance(item, ast.Starred) for item in target.elts
+                ):
+                    size = max(size, len(target.elts))
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == inputs:
+            index = node.slice
+            if isinstance(index, ast.Constant) and type(index.value) is int and 0 <= index.value < 16:
+                size = max(size, index.value + 1)
+            elif isinstance(index, ast.Constant) and isinstance(index.value, str) and index.value not in keys:
+                keys.append(index.value)
+    if keys and not size:
+        return {"dict": keys}
+    if size >= 2 and not keys:
+        return {"list": size}
+    return {}
 
 
 def class_table(settings: dict, module: str, name: str) -> dict:

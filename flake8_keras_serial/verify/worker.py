@@ -242,16 +242,39 @@ def record_probe(workspace: str, case_id: str, model, x, result: dict) -> None:
 
 def _probe_input(case: dict, instance, keras):
     """A fixed input: integers below the vocabulary for an Embedding-first
-    layer, floats otherwise."""
+    layer, floats otherwise; a list or a dict of such arrays when `call()`
+    unpacks or indexes its inputs (`a, b = inputs`, `inputs["image"]`)."""
+    structure = case.get("input_structure") or {}
+    if "dict" in structure:
+        return {key: _probe_array(case, instance, keras, seed) for seed, key in enumerate(structure["dict"])}
+    if "list" in structure:
+        return [_probe_array(case, instance, keras, seed) for seed in range(structure["list"])]
+    return _probe_array(case, instance, keras, 0)
+
+
+def _probe_array(case: dict, instance, keras, seed: int):
     import numpy as np  # noqa: PLC0415
 
     shape = (2, *case["input_shape"])
+    generator = np.random.default_rng(seed)
     vocabulary = _embedding_vocabulary(instance, keras)
     if vocabulary:
-        return np.random.default_rng(0).integers(0, vocabulary, size=shape).astype("int32")
+        return generator.integers(0, vocabulary, size=shape).astype("int32")
     if case.get("input_dtype", "float32").startswith("int"):
-        return np.random.default_rng(0).integers(0, case.get("input_high") or 2, size=shape).astype("int32")
-    return np.random.default_rng(0).standard_normal(shape).astype("float32")
+        return generator.integers(0, case.get("input_high") or 2, size=shape).astype("int32")
+    return generator.standard_normal(shape).astype("float32")
+
+
+def _symbolic_inputs(case: dict, x, keras):
+    """keras.Input tensors of the probe's structure, to wrap a layer in a Functional model."""
+    def one(array):
+        return keras.Input(shape=tuple(case["input_shape"]), dtype=str(array.dtype))
+
+    if isinstance(x, dict):
+        return {key: one(array) for key, array in x.items()}
+    if isinstance(x, list):
+        return [one(array) for array in x]
+    return one(x)
 
 
 def _embedding_vocabulary(instance, keras) -> int | None:
@@ -284,7 +307,7 @@ def make(plan: dict) -> dict:
             instance = cls(*args, **kwargs)
             x = _probe_input(case, instance, keras)
             if case["kind"] == "layer":
-                inputs = keras.Input(shape=tuple(case["input_shape"]), dtype=str(x.dtype))
+                inputs = _symbolic_inputs(case, x, keras)
                 model = keras.Model(inputs, instance(inputs))
             else:
                 model = instance
