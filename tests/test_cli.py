@@ -1,6 +1,7 @@
 """`keras-serial check` gives the same findings as flake8; `rules` lists the codes."""
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -289,8 +290,7 @@ def test_disable_noqa_and_flake8_noqa_for_the_whole_file(tmp_path):
 
 # --- stdin ---------------------------------------------------------------------------------
 
-def run_cli_stdin(*arguments: str, stdin: str, cwd: Path) -> "subprocess.CompletedProcess":
-    import subprocess
+def run_cli_stdin(*arguments: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess:
     import sys
 
     return subprocess.run(

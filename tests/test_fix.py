@@ -150,14 +150,18 @@ def test_ks301_fix_refuses_a_module_with_any_top_level_work(tmp_path, work):
     (tmp_path / "serve.py").write_text("import keras\n\nmodel = keras.models.load_model('model.keras')\n")
     fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=tmp_path)
     assert fixed.returncode == 0
-    assert fixed.stderr.startswith("serve.py:3:9: KS301 not fixed: importing layers would run its top-level code (layers.py:")
+    assert fixed.stderr.startswith(
+        "serve.py:3:9: KS301 not fixed: importing layers would run its top-level code (layers.py:"
+    )
     assert fixed.stderr.count("\n") == 1
     assert (tmp_path / "serve.py").read_text() == "import keras\n\nmodel = keras.models.load_model('model.keras')\n"
 
 
 def test_ks301_fix_refuses_a_module_that_imports_a_training_script(tmp_path):
     (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "layers.py").write_text("import keras\n\nimport train\n\n\nclass Scale(keras.layers.Layer):\n    pass\n")
+    (tmp_path / "layers.py").write_text(
+        "import keras\n\nimport train\n\n\nclass Scale(keras.layers.Layer):\n    pass\n"
+    )
     (tmp_path / "train.py").write_text("import keras\n\nkeras.Sequential().save('other.keras')\n")
     (tmp_path / "serve.py").write_text("import keras\n\nmodel = keras.models.load_model('model.keras')\n")
     fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=tmp_path)
@@ -174,7 +178,9 @@ def test_ks301_fix_imports_from_a_module_the_loader_already_runs(tmp_path):
     (tmp_path / "layers.py").write_text("import keras\n\n\nclass Scale(keras.layers.Layer):\n    pass\n")
     (tmp_path / "helpers.py").write_text("import layers\nimport train\n")
     (tmp_path / "train.py").write_text("import keras\n\nkeras.Sequential().save('other.keras')\n")
-    (tmp_path / "serve.py").write_text("import keras\n\nimport helpers\n\nmodel = keras.models.load_model('model.keras')\n")
+    (tmp_path / "serve.py").write_text(
+        "import keras\n\nimport helpers\n\nmodel = keras.models.load_model('model.keras')\n"
+    )
     fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=tmp_path)
     assert (fixed.returncode, fixed.stderr) == (1, "fixed serve.py: KS301\n")
     assert (tmp_path / "serve.py").read_text().startswith("from layers import Scale\n")
@@ -202,7 +208,9 @@ model.compile(optimizer="adam", loss="mse")
 model.fit(np.ones((8, 3)), np.ones((8, 4)), epochs=1, steps_per_epoch=1, verbose=0)
 model.save("my_model.keras")
 """
-SEED_LOADER = 'import keras\n\nmodel = keras.models.load_model("my_model.keras")\nprint(model(keras.ops.ones((1, 3))).shape)\n'
+SEED_LOADER = (
+    'import keras\n\nmodel = keras.models.load_model("my_model.keras")\nprint(model(keras.ops.ones((1, 3))).shape)\n'
+)
 
 
 def _run_python(script: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -219,7 +227,8 @@ def test_seed_article_fix_on_the_loader_never_retrains(tmp_path):
     class, trains one step and saves; loader.py loads. `fix --write` on the loader must
     not make it import (and so re-run) the training script."""
     (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "model_definition.py").write_text(SEED_MODEL.replace("import keras\n", "import keras\nimport numpy as np\n", 1) + "\n\n" + SEED_TRAINING)
+    with_numpy = SEED_MODEL.replace("import keras\n", "import keras\nimport numpy as np\n", 1)
+    (tmp_path / "model_definition.py").write_text(with_numpy + "\n\n" + SEED_TRAINING)
     (tmp_path / "loader.py").write_text(SEED_LOADER)
     trained = _run_python("model_definition.py", tmp_path)
     assert trained.returncode == 0, trained.stderr

@@ -163,7 +163,9 @@ model.save("my_model")
         ({"requirements.txt": "numpy\ntensorflow<2.16\n"}, [], "Keras 2 assumed: tensorflow<2.16 in requirements.txt"),
         ({"requirements-dev.txt": "-r requirements/base.txt\n", "requirements/base.txt": "keras<3\n"}, [],
          "Keras 2 assumed: keras<3 in requirements/base.txt"),
-        ({"setup.py": "from setuptools import setup\nREQUIRED = ['tf_keras>=2.16']\nsetup(install_requires=REQUIRED)\n"},
+        ({"setup.py": (
+            "from setuptools import setup\nREQUIRED = ['tf_keras>=2.16']\nsetup(install_requires=REQUIRED)\n"
+        )},
          [], "Keras 2 assumed: tf_keras>=2.16 in setup.py"),
         ({"setup.cfg": "[options]\ninstall_requires =\n    numpy\n    tensorflow==2.15.0\n"}, [],
          "Keras 2 assumed: tensorflow==2.15.0 in setup.cfg"),
@@ -183,7 +185,8 @@ def test_auto_reads_the_project_dependencies(tmp_path: Path, files, findings, li
     result = run_flake8("--select=KS", "--format=%(row)d:%(col)d:%(code)s", "model.py", cwd=tmp_path,
                         env={"TF_USE_LEGACY_KERAS": ""})
     assert result.stdout.split() == findings
-    installed = f"Keras 3.{metadata.version('keras').split('.')[1]} assumed: keras {metadata.version('keras')} installed"
+    keras_version = metadata.version("keras")
+    installed = f"Keras 3.{keras_version.split('.')[1]} assumed: keras {keras_version} installed"
     assert assumed_line(parse_choice("auto"), [str(tmp_path / "model.py")]) == (line or installed)
 
 

@@ -61,7 +61,9 @@ def _first_work(statement: ast.stmt) -> ast.stmt | None:
         return None if all(_pure(decorator) for decorator in statement.decorator_list) else statement
     if isinstance(statement, ast.Expr):
         value = statement.value
-        if isinstance(value, ast.Constant) or (isinstance(value, ast.Call) and _registration(value) and _pure_arguments(value)):
+        if isinstance(value, ast.Constant):
+            return None
+        if isinstance(value, ast.Call) and _registration(value) and _pure_arguments(value):
             return None
         return statement
     if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):

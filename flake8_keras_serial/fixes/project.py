@@ -33,7 +33,9 @@ class PassCustomObjects:
             node.name.value for node in context.module.body if isinstance(node, (cst.ClassDef, cst.FunctionDef))
         }
         bound = {local for local, _ in context.imports.items()} | defined_here
-        from_imports = [(name, module) for name, module in objects if name not in bound and module != context.module_name]
+        from_imports = [
+            (name, module) for name, module in objects if name not in bound and module != context.module_name
+        ]
         plain_imports = list(data.get("imports", ()))
         refusal = _working_import(context, [module for _, module in from_imports] + plain_imports, names)
         if refusal is not None:
@@ -79,7 +81,8 @@ def _working_import(context: FixContext, modules: list[str], names: list[str]) -
             classes, them = (names[0], "it") if len(names) == 1 else (", ".join(names) or "the custom objects", "them")
             return (
                 f"importing {module}{runs} would run its top-level code ({relative}:{line}: {statement}) "
-                f"whenever this file runs; move {classes} into a module that only defines {them} and import it from there"
+                f"whenever this file runs; move {classes} into a module that only defines {them}"
+                " and import it from there"
             )
     return None
 

@@ -102,7 +102,13 @@ def _rooted_at(node: ast.expr, name: str) -> bool:
 # Methods that run again on load (or describe the config), so state they set is rebuilt.
 _REBUILT_BY_LOAD = frozenset(
     {"__init__", "build", "get_config", "from_config", "build_from_config", "get_build_config",
-     "compute_output_shape", "compute_output_spec"}
+     "compute_output_shape", "compute_output_spec", "load_own_variables", "load_assets", "set_weights"}
+)
+# State these set is not configuration: compile() state, statistics from data (adapt) and
+# a metric's running values (reset on load by design).
+_NOT_CONFIGURATION = frozenset(
+    {"compile", "adapt", "update_state", "reset_state", "reset_states", "finalize_state", "result",
+     "merge_state"}
 )
 _KERAS_MANAGED = frozenset({"built", "trainable", "supports_masking", "input_spec", "stateful", "name", "dtype"})
 _MUTATING_METHODS = frozenset(
@@ -112,6 +118,12 @@ _MUTATING_METHODS = frozenset(
 
 
 class PythonStateChanged(Rule):
+    """Only state that a later method changes and that nothing rebuilds on load: a
+    counter bumped by a method the user calls. Silent (corpus review, issue 18) for
+    helpers that __init__/build call (they run again on load), methods call() reaches
+    (per-call scratch and lazy build flags), lazy caches that start as None, values
+    that become weights or objects, and state from compile()/adapt()/metrics."""
+
     code = "KS203"
     kinds = LAYERS_AND_MODELS
 
@@ -123,15 +135,28 @@ class PythonStateChanged(Rule):
         plain = self._plain_attributes(source, init)
         if get_config is not None:  # state written to the config is saved
             config_self = method_self(get_config)
-            plain -= {found for node in ast.walk(get_config) if (found := self_attribute(node, config_self))}
+            read_in_config = {
+                found for node in ast.walk(get_config) if (found := self_attribute(node, config_self))
+            }
+            plain -= read_in_config
+        else:
+            read_in_config = set()
+        rebuilt = _reached_from(source, _REBUILT_BY_LOAD)
+        per_call = _reached_from(source, {"call"}) - rebuilt
+        not_configuration = _reached_from(source, _NOT_CONFIGURATION) - rebuilt - per_call
         reported: set[str] = set()
         for method_name, method in source.methods.items():
-            if method_name in _REBUILT_BY_LOAD:
+            if method_name in rebuilt or method_name in not_configuration:
                 continue
+            if _setter_of(method) in read_in_config:
+                continue  # a property setter: get_config saves the property
             self_name = method_self(method)
+            scratch = _scratch_attributes(source, method, self_name)
             for statement in source.statements(method):
-                attribute = _changed_attribute(statement, self_name, plain, reassign_counts=method_name != "call")
-                if attribute is None or attribute in reported:
+                attribute = _changed_attribute(
+                    source, statement, self_name, plain, reassign_counts=method_name not in per_call
+                )
+                if attribute is None or attribute in reported or attribute in scratch:
                     continue
                 reported.add(attribute)
                 yield self.finding(
@@ -177,6 +202,8 @@ class PythonStateChanged(Rule):
         for statement in source.statements(init):
             if not isinstance(statement, ast.Assign) or not _is_plain_value(source, statement.value):
                 continue
+            if isinstance(statement.value, ast.Constant) and statement.value.value is None:
+                continue  # a lazy cache or a slot filled later (a weight, a sublayer): rebuilt on demand
             for target in statement.targets:
                 attribute = self_attribute(target, self_name)
                 if attribute is not None and attribute not in _KERAS_MANAGED:
@@ -204,7 +231,9 @@ def _is_plain_value(source: ClassSource, value: ast.expr) -> bool:
     return False
 
 
-def _changed_attribute(statement: ast.stmt, self_name: str, plain: set[str], reassign_counts: bool) -> str | None:
+def _changed_attribute(
+    source: ClassSource, statement: ast.stmt, self_name: str, plain: set[str], reassign_counts: bool
+) -> str | None:
     if isinstance(statement, ast.AugAssign):
         return _plain_root(statement.target, self_name, plain)
     if isinstance(statement, ast.Assign):
@@ -213,11 +242,68 @@ def _changed_attribute(statement: ast.stmt, self_name: str, plain: set[str], rea
                 if (found := _plain_root(node, self_name, plain)) is not None:
                     return found
             elif reassign_counts and (found := self_attribute(node, self_name)) in plain:
+                if _makes_an_object(source, statement.value):
+                    continue  # becomes a weight, a layer or another object: not plain state
                 return found
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
         func = statement.value.func
         if isinstance(func, ast.Attribute) and func.attr in _MUTATING_METHODS:
             return _plain_root(func.value, self_name, plain)
+    return None
+
+
+def _makes_an_object(source: ClassSource, value: ast.expr) -> bool:
+    """A call other than numpy's or a builtin conversion (`self.add_weight(...)`, `Searcher(...)`)."""
+    if not isinstance(value, ast.Call):
+        return False
+    if isinstance(value.func, ast.Name) and value.func.id in ("int", "float", "bool", "str", "list", "dict",
+                                                              "tuple", "set", "len", "max", "min", "sum", "abs"):
+        return False
+    return not (source.facts.imports.qualify(value.func) or "").startswith("numpy.")
+
+
+def _reached_from(source: ClassSource, roots) -> set[str]:
+    """The methods named in `roots` and those they call as self.method(...), transitively."""
+    reached = {name for name in roots if name in source.methods}
+    pending = list(reached)
+    while pending:
+        method = source.methods[pending.pop()]
+        self_name = method_self(method)
+        for node in ast.walk(method):
+            if isinstance(node, ast.Call) and (called := self_attribute(node.func, self_name)) in source.methods:
+                if called not in reached:
+                    reached.add(called)
+                    pending.append(called)
+    return reached
+
+
+def _scratch_attributes(source: ClassSource, method: FunctionNode, self_name: str) -> set[str]:
+    """Attributes a method deletes, or resets to a fresh literal (`self.outputs = []`)
+    before it changes them: scratch state of that call, not state kept across calls."""
+    scratch, changed = set(), set()
+    for statement in source.statements(method):
+        if isinstance(statement, ast.Delete):
+            scratch.update(found for target in statement.targets if (found := self_attribute(target, self_name)))
+        elif isinstance(statement, ast.Assign) and _is_plain_value(source, statement.value):
+            for target in statement.targets:
+                if (found := self_attribute(target, self_name)) is not None and found not in changed:
+                    scratch.add(found)
+        else:
+            changed.update(_rooted_attributes(statement, self_name))
+    return scratch
+
+
+def _rooted_attributes(statement: ast.stmt, self_name: str) -> set[str]:
+    """The `self.x` attributes a statement names."""
+    return {found for node in ast.walk(statement) if (found := self_attribute(node, self_name))}
+
+
+def _setter_of(method: FunctionNode) -> str | None:
+    """`name` for a method decorated `@name.setter`."""
+    for decorator in method.decorator_list:
+        if isinstance(decorator, ast.Attribute) and decorator.attr == "setter":
+            if isinstance(decorator.value, ast.Name):
+                return decorator.value.id
     return None
 
 
@@ -374,7 +460,9 @@ class BuildLeavesSublayersUnbuilt(Rule):
         if not sublayers or reach.opaque:
             return
         if source.major == 3:
-            unbuilt = _unique(sublayer.attribute for sublayer in sublayers if sublayer.attribute not in reach.attributes)
+            unbuilt = _unique(
+                sublayer.attribute for sublayer in sublayers if sublayer.attribute not in reach.attributes
+            )
             if unbuilt:
                 yield self._keras3(source, build, unbuilt)
         elif not reach.calls_super_build:
