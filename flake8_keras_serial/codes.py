@@ -16,6 +16,7 @@ CODES: dict[str, str] = {
     "KS106": "get_config() returns a nested layer, function or array raw, or nothing deserializes it",
     "KS107": "two classes registered under the same package>name (in a file or across the project)",
     "KS108": "registered through the wrong library's registry",
+    "KS111": "@register_keras_serializable without (): the class name is bound to a function",
     "KS201": "weight created in __init__ instead of build()",
     "KS202": "raw tf.Variable held by a Keras 3 layer or model",
     "KS203": "plain Python attribute set in __init__ and changed later: lost on reload",

@@ -1,4 +1,5 @@
-"""Fix for KS105: register the class, spelled the way the file spells Keras."""
+"""Fixes for KS105 (register the class, spelled the way the file spells Keras) and
+KS111 (call the bare `@register_keras_serializable`)."""
 
 from __future__ import annotations
 
@@ -49,4 +50,16 @@ class Register:
         return None
 
 
-FIXERS = {"KS105": Register()}
+class CallBareDecorator:
+    """`@register_keras_serializable` -> `@register_keras_serializable()`: the same API,
+    registered under the default package, as the author meant."""
+
+    def plan(self, context: FixContext, finding: Finding) -> str | None:
+        decorator = context.node_at(finding.line, finding.col, cst.Decorator)
+        if decorator is None or isinstance(decorator.decorator, cst.Call):
+            return "could not find the decorator to change"
+        context.edit(decorator, lambda node: node.with_changes(decorator=cst.Call(func=node.decorator)))
+        return None
+
+
+FIXERS = {"KS105": Register(), "KS111": CallBareDecorator()}

@@ -8,10 +8,11 @@ module is imported (or by `custom_objects` at the load call).
 
 from __future__ import annotations
 
+import ast
 from typing import Iterator
 
 from ..class_source import ClassSource
-from ..keras_names import register_prefix
+from ..keras_names import is_register_function, register_prefix
 from ..module_facts import Registration
 from .base import Finding, ModuleContext, Rule
 
@@ -68,6 +69,8 @@ class NotRegistered(Rule):
         keras_class = source.keras_class
         if keras_class.registrations or keras_class.in_legacy_registry:
             return  # a wrong-library registration is KS108's finding
+        if bare_registrations(source.facts, keras_class.node):
+            return  # KS111: the decorator without () leaves no class at all
         if source.major == 2 and keras_class.kind in _FOUND_BY_MODULE_IN_KERAS_2:
             return
         if source.major == 3:
@@ -139,4 +142,50 @@ class WrongRegistry(Rule):
                 )
 
 
-RULES = [NotRegistered(), DuplicateRegisteredName(), WrongRegistry()]
+def bare_registrations(facts, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
+    """`@register_keras_serializable` with no call: the decorators of `node` that are one."""
+    return [
+        decorator
+        for decorator in node.decorator_list
+        if isinstance(decorator, (ast.Name, ast.Attribute))
+        and (api := facts.imports.keras_name(decorator)) is not None
+        and is_register_function(api)
+    ]
+
+
+class BareRegisterDecorator(Rule):
+    """KS111: `@register_keras_serializable` without parentheses. Keras takes the class as
+    its `package` argument and returns its inner decorator, which the class name is then
+    bound to (measured: Keras 3.15, tf_keras 2.21)."""
+
+    code = "KS111"
+
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        facts = module.facts
+        definitions = [source.keras_class.node for source in module.sources]
+        definitions += [node for node in facts.functions.values() if node not in definitions]
+        for node in sorted(definitions, key=lambda item: (item.lineno, item.col_offset)):
+            for decorator in bare_registrations(facts, node):
+                name = node.name
+                if isinstance(node, ast.ClassDef):
+                    what, effect = "the class", (
+                        f"{name}(3) raises AttributeError: 'int' object has no attribute '__name__', "
+                        f"keywords or subclassing TypeError"
+                    )
+                else:
+                    what, effect = "the function", f"{name}(y_true, y_pred) raises TypeError"
+                spelled = dotted(decorator)
+                yield self.finding(
+                    (decorator.lineno, node.col_offset),
+                    f"register_keras_serializable without (): Keras takes {what} as package= and binds {name} "
+                    f"to a function: {effect}; write @{spelled}()",
+                )
+
+
+def dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return f"{dotted(node.value)}.{node.attr}"
+    return node.id if isinstance(node, ast.Name) else "register_keras_serializable"
+
+
+RULES = [NotRegistered(), DuplicateRegisteredName(), WrongRegistry(), BareRegisterDecorator()]
