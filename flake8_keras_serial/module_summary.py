@@ -9,6 +9,7 @@ import ast
 
 from .class_source import FunctionNode
 from .keras_names import ImportMap, dotted_name, split_keras_name
+from .model_io import mentions_model_io, model_io, valid_model_io
 from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
 from .owners import built_outside_classes, names_built_in, serialized_builds
 from .saveload_calls import CHECKPOINT, SAVE, find_save_load_calls
@@ -21,7 +22,10 @@ def summarize(
     its custom classes, registered functions and saves."""
     imports = _imported_modules(tree, context)
     if not mentions_keras(lines):
-        return {"imports": imports}
+        if not mentions_model_io(lines):
+            return {"imports": imports}
+        # `model.save_weights(...)` of a model built from the project's classes (model_io.py).
+        return {"imports": imports, "model_io": model_io(collect_module_facts(tree, project_major, module=context))}
     if facts is None:
         facts = collect_module_facts(tree, project_major, module=context)
     module = context[: -len(".__init__")] if context.endswith(".__init__") else context
@@ -63,6 +67,7 @@ def summarize(
             name: f"{api.library}.{api.path}" for name, api in sorted(facts.registration_wrappers.items())
         },
         "saves": _saves(facts),
+        "model_io": model_io(facts),
         "aliases": _project_aliases(facts),
     }
 
@@ -179,6 +184,7 @@ def valid_summary(summary: object) -> bool:
         )
         and _string_map(aliases)
         and _string_map(wrappers)
+        and ("model_io" not in summary or valid_model_io(summary["model_io"]))
     )
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from .module_summary import summarize, valid_summary
 from .owners import Builders
 
-FORMAT_VERSION = 4  # 2: registration wrappers; 3: where classes are built; 4: bases and methods
+FORMAT_VERSION = 5  # 2: registration wrappers; 3: where classes are built; 4: bases and methods; 5: model_io
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 _REVALIDATE_SECONDS = 2.0

@@ -18,8 +18,9 @@ import ast
 
 from ..class_source import ClassSource, Parameter, Signature, calls_in, method_self, names_in, self_attribute
 from ..keras_names import dotted_name
+from ..model_io import only_weights_saved
 from ..module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT
-from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, Rule, quoted
+from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, ModuleContext, Rule, quoted
 
 _HOW_TO_SERIALIZE = {
     LAYER: "serialize it with keras.layers.serialize() and rebuild it in from_config() with keras.layers.deserialize()",
@@ -57,6 +58,11 @@ class NoUsableGetConfig(Rule):
     code = "KS101"
     needs_own_config = True
     kinds = LAYERS_AND_MODELS | {"schedule"}
+
+    def applies(self, module: ModuleContext, source: ClassSource) -> bool:
+        # A project that only ever saves weights never writes a config (model_io.py).
+        index = module.index
+        return super().applies(module, source) and not (index and only_weights_saved(index.modules.values()))
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         keras_class = source.keras_class

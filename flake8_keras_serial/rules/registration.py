@@ -13,6 +13,7 @@ from typing import Iterator
 
 from ..class_source import ClassSource
 from ..keras_names import is_register_function, register_prefix
+from ..model_io import every_load_passes, only_savedmodel_folders, only_weights_saved
 from ..module_facts import Registration
 from .base import Finding, ModuleContext, Rule
 
@@ -63,7 +64,11 @@ class NotRegistered(Rule):
 
     def applies(self, module: ModuleContext, source: ClassSource) -> bool:
         # A base class (subclassed here or in another module, built nowhere): only its subclasses are saved.
-        return super().applies(module, source) and not module.abstract_base(source)
+        return (
+            super().applies(module, source)
+            and not module.abstract_base(source)
+            and not name_never_looked_up(module, source)
+        )
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         keras_class = source.keras_class
@@ -140,6 +145,22 @@ class WrongRegistry(Rule):
                     f"{source.name} is a Keras {source.major} class but {api} registers it in the {registry} "
                     f"registry, which its loader never reads; use {suggested_decorator(source)}",
                 )
+
+
+def name_never_looked_up(module: ModuleContext, source: ClassSource) -> bool:
+    """What the project index shows about every save and load of the project (model_io.py):
+    only weights are saved; or every load passes the class in custom_objects (or a
+    custom_object_scope) and the project's own dicts list it; or, Keras 2, only SavedModel
+    folders are saved and loaded. Unknown (no project): False, the finding stands."""
+    index = module.index
+    if index is None:
+        return False
+    summaries = index.modules.values()
+    return (
+        only_weights_saved(summaries)
+        or every_load_passes(summaries, source.name)
+        or (source.major == 2 and only_savedmodel_folders(summaries))
+    )
 
 
 def bare_registrations(facts, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
