@@ -50,19 +50,17 @@ def shown(code: str, message: str, details: Sequence[str] = ()) -> tuple[str, tu
     """The message a finding shows after `code` and its details, so that "CODE message" is one
     line of at most MAX_MESSAGE characters.
 
-    When the message was cut, or does not name every item of `details`, it ends with HINT
-    (within the bound). A message cut with no details keeps its whole text as the details,
-    so that `--format json` still has all of it."""
+    A message that was cut ends with HINT (within the bound); one that fits but does not name
+    every item of `details` ("A, B, C and 4 more") ends with it when it still fits, so the
+    advice at its end is never cut for the hint. A message cut with no details keeps its
+    whole text as the details, so that `--format json` still has all of it."""
     text = one_line(message)
     room = MAX_MESSAGE - len(code) - 1
-    complete = all(_names(text, item) for item in details)
-    if complete and len(text) <= room:
-        return text, tuple(details)
-    if not details:
-        details = (text,)
-    if len(text) + 1 + len(HINT) > room:
-        text = bounded(text, room - 1 - len(HINT))
-    return f"{text} {HINT}", tuple(details)
+    if len(text) <= room:
+        if all(_names(text, item) for item in details) or len(text) + 1 + len(HINT) > room:
+            return text, tuple(details)
+        return f"{text} {HINT}", tuple(details)
+    return f"{bounded(text, room - 1 - len(HINT))} {HINT}", tuple(details) or (text,)
 
 
 def _names(text: str, item: str) -> bool:
