@@ -3,6 +3,9 @@
 `check_lines` never raises: anything unexpected becomes a KS000 finding
 that says which class or file was not checked, because an exception inside
 a flake8 plugin throws away the output of the whole run.
+
+Every finding leaves through `_shown`: its message one line that fits, with its
+code, in messages.MAX_MESSAGE characters, whatever a rule wrote.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import replace
 
 from .class_source import ClassSource
 from .dependencies import version_for_project
+from .messages import shown
 from .module_facts import collect_module_facts, mentions_keras
 from .project_index import ProjectContext
 from .rules import ALL_RULES, Finding
@@ -47,10 +51,18 @@ def check_lines(
             project_major = version_for_project(project_major, project.root)
             project = replace(project, project_major=project_major)
         # A set: two views of one mistake (`loss=f, metrics=[f]`) print once.
-        return sorted(set(_check_tree(lines, tree, project_major, project)))
+        return sorted({_shown(finding) for finding in _check_tree(lines, tree, project_major, project)})
     except (Exception, RecursionError) as error:  # noqa: BLE001 - see module docstring
         message = f"flake8-keras-serial could not check this file ({_describe(error)}); please report it"
-        return [Finding(1, 0, "KS000", message)]
+        return [_shown(Finding(1, 0, "KS000", message))]
+
+
+def _shown(finding: Finding) -> Finding:
+    """The finding with its message bounded (messages.shown): the one place no rule gets past."""
+    message, details = shown(finding.code, finding.message, finding.details)
+    if (message, details) == (finding.message, finding.details):
+        return finding
+    return replace(finding, message=message, details=details)
 
 
 def _check_tree(

@@ -134,7 +134,7 @@ def _check_one(display: str, filename: str | None, lines: list[str], project_maj
         entries = [_unparsable(display, error)]
     else:
         entries = [
-            Entry(display, finding.line, finding.col + 1, finding.code, finding.message)
+            Entry(display, finding.line, finding.col + 1, finding.code, finding.message, finding.details)
             for finding in check_lines(lines, project_major, tree, filename, arguments.project_root)
         ]
     if arguments.disable_noqa:

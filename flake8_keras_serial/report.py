@@ -3,7 +3,11 @@ annotations) and sarif (SARIF 2.1.0, as GitHub code scanning reads it).
 
 Every format links a finding to its rule page: the page's URL when the pages are
 published (`--docs-url`, or the package's `Project-URL: Rules`), else the page
-installed with the package, as a file URI (`keras-serial rules KS###` prints it)."""
+installed with the package, as a file URI (`keras-serial rules KS###` prints it).
+
+Every format shows the same one-line message, at most 300 characters with its code; a
+message that was shortened ends "(all: keras-serial check --format json)", and json's
+`details` holds the whole list (messages.py)."""
 
 from __future__ import annotations
 
@@ -31,14 +35,19 @@ class Entry:
     line: int
     column: int  # 1-based, as printed
     code: str
-    message: str
+    message: str  # one line, at most messages.MAX_MESSAGE characters with the code (checker.py)
+    # The whole of what the message names in part (Finding.details): json prints it, text does not.
+    details: tuple[str, ...] = ()
 
 
 def render(entries: list[Entry], output_format: str, docs_url: str | None = None, hyperlinks: bool = False) -> str:
     """The findings in `output_format`. `hyperlinks` (text format, for a terminal): each code
     becomes a terminal hyperlink (OSC 8) to its rule page."""
     if output_format == "json":
-        rows = [{**entry.__dict__, "rule_page": rule_link(entry.code, docs_url)} for entry in entries]
+        rows = [
+            {**entry.__dict__, "details": list(entry.details), "rule_page": rule_link(entry.code, docs_url)}
+            for entry in entries
+        ]
         return json.dumps(rows, indent=2) + "\n"
     if output_format == "github":
         return "".join(_github(entry, docs_url) for entry in entries)

@@ -9,6 +9,7 @@ from typing import ClassVar, Iterable, Iterator
 
 from ..class_source import ClassSource
 from ..codes import CODES
+from ..messages import name_few
 from ..module_facts import ModuleFacts
 from ..module_summary import summarize
 from ..owners import Builders, built_outside_classes, local_builders, names_built_in
@@ -33,6 +34,9 @@ class Finding:
     # What a fix needs that the message only says in words (KS301: the custom objects
     # and their modules, the modules to import). Not part of the finding's identity.
     fix_data: tuple = field(default=(), compare=False, hash=False)
+    # The whole of what the message names only in part: every name of a list the message
+    # shortens with messages.name_few (`--format json` prints them). Not part of the identity.
+    details: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
     def text(self) -> str:
         return f"{self.code} {self.message}"
@@ -175,14 +179,17 @@ class Rule:
     def check(self, source: ClassSource) -> Iterable[Finding]:
         return ()
 
-    def finding(self, position: tuple[int, int], message: str, fix_data: tuple = ()) -> Finding:
+    def finding(
+        self, position: tuple[int, int], message: str, fix_data: tuple = (), details: Iterable[str] = ()
+    ) -> Finding:
         assert self.code in CODES, self.code
         line, col = position
-        return Finding(line, col, self.code, message, fix_data)
+        return Finding(line, col, self.code, message, fix_data, tuple(details))
 
 
-def quoted(names: Iterable[str]) -> str:
-    return ", ".join(f"'{name}'" for name in names)
+def quoted(names: Iterable[str], limit: int = 3) -> str:
+    """`'a', 'b' and 'c'`; beyond `limit` names, `'a', 'b', 'c' and 4 more` (messages.name_few)."""
+    return name_few((f"'{name}'" for name in names), limit)
 
 
 def _unchecked(source: ClassSource, reason: str) -> Finding:

@@ -95,6 +95,7 @@ class NoUsableGetConfig(Rule):
                 f"{name} has no get_config() and its argument {names} is {kind}, which Keras cannot put in a "
                 f"config: model.save() raises NotImplementedError; write get_config() and "
                 f"{_HOW_TO_SERIALIZE[kind]}",
+                details=[param.name for param, _ in non_plain],
             )
             return
         params = _own_parameters(signature)
@@ -104,6 +105,7 @@ class NoUsableGetConfig(Rule):
                 f"Keras 3 cannot auto-configure the subclassed Model {name} with constructor arguments "
                 f"({quoted(param.name for param in params)}): save raises NotImplementedError, or records the "
                 f"defaults instead of the values passed and the load fails; write get_config() returning them",
+                details=[param.name for param in params],
             )
 
     def _check_schedule(self, source: ClassSource) -> Iterator[Finding]:
@@ -223,6 +225,7 @@ class InitRejectsBaseKeywords(Rule):
             f"{source.name}.__init__ has no **kwargs but {why} {quoted(missing)}: load fails{versions} with "
             f"TypeError: unexpected keyword argument '{missing[0]}'; add **kwargs and pass it to "
             f"super().__init__(**kwargs)",
+            details=missing,
         )
 
 

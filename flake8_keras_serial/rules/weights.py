@@ -12,6 +12,7 @@ import ast
 
 from ..class_source import ClassSource, FunctionNode, Signature, calls_in, method_self, self_attribute
 from ..keras_names import dotted_name, is_keras_variable, is_layer_constructor, is_tf_variable, split_keras_name
+from ..messages import name_few
 from ..build_facts import build_reach, has_weights, layer_made_by, weighted_sublayers
 from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
 
@@ -477,6 +478,7 @@ class BuildLeavesSublayersUnbuilt(Rule):
             f"restores weights, so theirs are silently re-initialised (or the load fails); call .build({shape}) on "
             f"each of them in build()",
             fix_data=("keras3", *_fixable(source, build, unbuilt)),
+            details=[f"self.{attribute}" for attribute in unbuilt],
         )
 
     def _keras2(self, source: ClassSource, build: FunctionNode, sublayers: list[str]) -> Finding:
@@ -487,13 +489,12 @@ class BuildLeavesSublayersUnbuilt(Rule):
             f"model again on its first call and re-initialises the weights of {_self_names(sublayers)} (or fails: "
             f"expected 0 variables); end build() with super().build({shape})",
             fix_data=("keras2",),
+            details=[f"self.{attribute}" for attribute in sublayers],
         )
 
 
-def _self_names(attributes: list[str], shown: int = 3) -> str:
-    names = ", ".join(f"self.{attribute}" for attribute in attributes[:shown])
-    more = len(attributes) - shown
-    return f"{names} and {more} more" if more > 0 else names
+def _self_names(attributes: list[str]) -> str:
+    return name_few(f"self.{attribute}" for attribute in attributes)
 
 
 def _unique(items) -> list[str]:
