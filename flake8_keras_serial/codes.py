@@ -11,7 +11,7 @@ CODES: dict[str, str] = {
     "KS101": "no get_config() and Keras cannot auto-configure the class",
     "KS102": "get_config() omits a constructor parameter",
     "KS103": "get_config() is not built on super().get_config()",
-    "KS104": "__init__ does not accept the keywords the base config passes (name/trainable/dtype; a loss's name/reduction)",
+    "KS104": "__init__ does not accept the keywords the base config passes (name/trainable/dtype; loss: reduction)",
     "KS105": "custom class not registered with register_keras_serializable of its own library",
     "KS106": "get_config() returns a nested layer, function or array raw, or nothing deserializes it",
     "KS107": "two classes registered under the same package>name (in a file or across the project)",
