@@ -21,6 +21,7 @@ from ..keras_names import dotted_name
 from ..model_io import only_weights_saved
 from ..module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT
 from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, ModuleContext, Rule, quoted
+from .config_keys import base_config_keys
 
 _HOW_TO_SERIALIZE = {
     LAYER: "serialize it with keras.layers.serialize() and rebuild it in from_config() with keras.layers.deserialize()",
@@ -193,7 +194,7 @@ class InitRejectsBaseKeywords(Rule):
 
     code = "KS104"
     needs_own_config = True
-    kinds = LAYERS_AND_MODELS
+    kinds = LAYERS_AND_MODELS | {"loss", "metric"}
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         init = source.methods.get("__init__")
@@ -206,12 +207,12 @@ class InitRejectsBaseKeywords(Rule):
         if get_config is not None:
             if not source.config_summary(get_config).calls_super:
                 return
-            passed = BASE_CONFIG_KEYS
+            passed = base_config_keys(source)
             why = "get_config() starts from super().get_config(), so the config holds"
             versions = ""
         elif source.inherits("get_config"):
             return  # a base class of another module writes the config
-        elif source.major == 3 and source.keras_class.generic:
+        elif source.major == 3 and source.keras_class.generic and source.keras_class.kind in LAYERS_AND_MODELS:
             passed = AUTO_CONFIG_KEYS
             why = "Keras 3's automatic config holds"
             versions = " (Keras 3)"
