@@ -66,7 +66,7 @@ class LoadWithoutCustomObjects(Rule):
             if entry.kind == LOAD_MODEL:
                 source = "the model saved there" if linked else "this project's custom objects"
             else:
-                source = "the custom objects of the model to_json() wrote" if linked else "this project's custom objects"
+                source = "the custom objects of the configs to_json() writes" if linked else "this project's custom objects"
             fix = missing.fix_data() if "custom_objects" not in entry.keywords and not missing.methods else ()
             yield self.finding(entry.position, f"{call}cannot find {source}: {missing.message()}", fix)
 
@@ -247,11 +247,17 @@ def _missing(
     for item in needed:
         if compile_false and item.kind in (*_COMPILE_ONLY, "function", "method"):
             continue
+        if item.kind in _FUNCTION_KINDS:
+            major = module.major_of_call(entry)
+        else:
+            major = module.facts.target.major_for(item.library)
+        if item.kind == "method" and major == 3:
+            unloadable.add((item.name, item.keys[0]))  # whatever custom_objects holds
+            continue
         if item.name in given or any(key in given for key in item.keys if item.kind != "method"):
             continue
-        major = module.facts.target.major_for(item.library) if item.kind not in _FUNCTION_KINDS else module.major_of_call(entry)
         if item.kind == "method":
-            (unloadable if major == 3 else methods).add((item.name, item.keys[0]))
+            methods.add((item.name, item.keys[0]))
         elif not item.registered:
             if major == 2 and item.kind in _FOUND_BY_MODULE_IN_KERAS_2 and found_by_module:
                 continue
@@ -262,9 +268,8 @@ def _missing(
         return Missing((), (), (), bool(given), tuple(sorted(unloadable)))
     if not custom_objects and not imports and not methods:
         return None
-    return Missing(
-        tuple(sorted(custom_objects)), tuple(sorted(imports.items())), tuple(sorted(methods)), "custom_objects" in entry.keywords
-    )
+    given_dict = "custom_objects" in entry.keywords
+    return Missing(tuple(sorted(custom_objects)), tuple(sorted(imports.items())), tuple(sorted(methods)), given_dict)
 
 
 RULES = [LoadWithoutCustomObjects()]
