@@ -63,10 +63,9 @@ class LoadWithoutCustomObjects(Rule):
             if missing.unloadable:
                 yield self.finding(entry.position, call + missing.unloadable_message())
                 continue
-            if entry.kind == LOAD_MODEL:
-                source = "the model saved there" if linked else "this project's custom objects"
-            else:
-                source = "the custom objects of the configs to_json() writes" if linked else "this project's custom objects"
+            source = "this project's custom objects"
+            if linked:
+                source = "the model saved there" if entry.kind == LOAD_MODEL else "the models to_json() writes"
             fix = missing.fix_data() if "custom_objects" not in entry.keywords and not missing.methods else ()
             yield self.finding(entry.position, f"{call}cannot find {source}: {missing.message()}", fix)
 
