@@ -8,11 +8,11 @@ from __future__ import annotations
 import ast
 
 from .class_source import FunctionNode
-from .keras_names import ImportMap, dotted_name, split_keras_name
+from .keras_names import ImportMap, api_named, dotted_name, split_keras_name
 from .model_io import mentions_model_io, model_io, valid_model_io
 from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
-from .owners import built_outside_classes, names_built_in, serialized_builds
-from .saveload_calls import CHECKPOINT, SAVE, find_save_load_calls
+from .owners import built_name, built_outside_classes, names_built_in, serialized_builds
+from .saveload_calls import CHECKPOINT, SAVE, TO_JSON, find_save_load_calls
 
 
 def summarize(
@@ -126,27 +126,101 @@ def _project_aliases(facts: ModuleFacts) -> dict[str, str]:
 
 
 def _saves(facts: ModuleFacts) -> list[dict]:
-    """Every model save with a known path, and the custom names the file instantiates."""
+    """Every model save with a known path (kind "file") and every `to_json()` (kind "json", no path,
+    no compile settings), with what the saved config names: the custom names the file instantiates,
+    the functions given to Keras layers (`activation=scaled_tanh`), and, for a file, the functions
+    and bound methods (`SSDLoss(...).compute_loss`) handed to compile()."""
     used = sorted(names_built_in(facts.tree)) if facts.tree is not None else []
-    compiled = sorted(_compiled_names(facts))
     saves = []
-    for entry in find_save_load_calls(facts):
+    found = find_save_load_calls(facts)
+    if not any(entry.kind in (SAVE, CHECKPOINT, TO_JSON) for entry in found):
+        return saves
+    compiled = sorted(_compiled_names(facts))
+    methods = sorted(_compiled_methods(facts))
+    functions = sorted(_layer_functions(facts))
+    for entry in found:
         if entry.kind in (SAVE, CHECKPOINT) and entry.path.known_end:
-            saves.append({"path": entry.path.known_end, "line": entry.call.lineno, "uses": used, "compiled": compiled})
+            saves.append(
+                {"path": entry.path.known_end, "kind": "file", "line": entry.call.lineno, "uses": used,
+                 "compiled": compiled, "methods": methods, "functions": functions}
+            )
+        elif entry.kind == TO_JSON:
+            saves.append(
+                {"path": "", "kind": "json", "line": entry.call.lineno, "uses": used,
+                 "compiled": [], "methods": [], "functions": functions}
+            )
     return saves
+
+
+# Layer arguments that take a function, which the layer's config then names.
+_FUNCTION_ARGUMENTS = ("activation", "recurrent_activation", "initializer", "regularizer", "constraint")
+
+
+def _takes_function(argument: str) -> bool:
+    return argument in _FUNCTION_ARGUMENTS or argument.endswith(("_initializer", "_regularizer", "_constraint"))
+
+
+def _layer_functions(facts: ModuleFacts) -> set[str]:
+    """Names (as spelled: `scaled_tanh`, `acts.scaled_tanh`) given to a Keras layer as a function:
+    `Dense(16, activation=scaled_tanh)`, `kernel_regularizer=l1_penalty`, `Activation(fn)`. Which
+    of them are functions of the project, the index decides."""
+    found = set()
+    for call in facts.calls:
+        keras_name = facts.imports.keras_name(call.func)
+        if keras_name is None:
+            continue
+        values = [item.value for item in call.keywords if item.arg and _takes_function(item.arg)]
+        if api_named(keras_name, "Activation") and call.args:
+            values.append(call.args[0])
+        for value in values:
+            name = dotted_name(value)
+            if name and split_keras_name(facts.imports.qualify_dotted(name)) is None:
+                found.add(name)
+    return found
+
+
+def _compiled_methods(facts: ModuleFacts) -> set[str]:
+    """`SSDLoss.compute_loss` for `compile(loss=SSDLoss(...).compute_loss)` or for `loss=ssd.compute_loss`
+    after `ssd = SSDLoss(...)`: a bound method of an object of a class that is not Keras's."""
+    found = set()
+    for value in _compile_values(facts):
+        for node in ast.walk(value):
+            if not isinstance(node, ast.Attribute):
+                continue
+            owner = node.value
+            if isinstance(owner, ast.Name):
+                assigned = facts.assignments.get(owner.id, [])
+                owner = assigned[0] if len(assigned) == 1 else None
+            if (
+                isinstance(owner, ast.Call)
+                and (name := built_name(owner))
+                and facts.imports.keras_name(owner.func) is None
+                and facts.class_named(name) is None
+            ):
+                found.add(f"{name}.{node.attr}")
+    return found
+
+
+def _compile_values(facts: ModuleFacts) -> list[ast.expr]:
+    """The loss and metrics arguments of every compile() call."""
+    values = []
+    for call in facts.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "compile":
+            values += [*call.args[1:3], *(item.value for item in call.keywords)]
+    return values
 
 
 def _compiled_names(facts: ModuleFacts) -> set[str]:
     """Names of functions and classes handed to compile(loss=..., metrics=...)."""
     found = set()
-    for call in facts.calls:
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "compile":
-            for value in [*call.args[1:3], *(item.value for item in call.keywords)]:
-                for node in ast.walk(value):
-                    if isinstance(node, ast.Name) and (node.id in facts.functions or facts.class_named(node.id)):
-                        found.add(node.id)
-                    elif isinstance(node, ast.Call) and (name := dotted_name(node.func)):
-                        found.add(name)
+    for value in _compile_values(facts):
+        for node in ast.walk(value):
+            if isinstance(node, ast.Name) and (node.id in facts.functions or facts.class_named(node.id)):
+                found.add(node.id)
+            elif isinstance(node, ast.Name) and node.id in dict(facts.imports.items()):
+                found.add(node.id)  # imported: a function of another module of the project, maybe
+            elif isinstance(node, ast.Call) and (name := dotted_name(node.func)):
+                found.add(name)
     return found
 
 
@@ -179,7 +253,8 @@ def valid_summary(summary: object) -> bool:
             isinstance(item, dict)
             and isinstance(item.get("path"), str)
             and _strings(item.get("uses"))
-            and _strings(item.get("compiled"))
+            and item.get("kind") in ("file", "json")
+            and all(_strings(item.get(key)) for key in ("uses", "compiled", "methods", "functions"))
             for item in saves
         )
         and _string_map(aliases)

@@ -3,7 +3,8 @@
 `model.save(path)`, `keras.models.save_model(model, path)`,
 `model.save_weights(path)`, `tf.saved_model.save(model, path)`,
 `ModelCheckpoint(path)`, `OrbaxCheckpoint(folder)`, `load_model(path)`,
-`model.load_weights(path)`:
+`model.load_weights(path)`, and the config-only pair `model.to_json()` /
+`model_from_json(text)` (`model_from_config(config)`):
 what they save or load, and the path when the source spells it (a literal,
 an f-string or `os.path.join` with a literal end, or a module constant).
 """
@@ -23,6 +24,10 @@ CHECKPOINT = "ModelCheckpoint"
 ORBAX_CHECKPOINT = "OrbaxCheckpoint"  # keras.callbacks.OrbaxCheckpoint (Keras >= 3.13): a folder of checkpoints
 LOAD_MODEL = "load_model"
 LOAD_WEIGHTS = "load_weights"
+TO_JSON = "to_json"  # the architecture as JSON text: no path, no weights, no compile settings
+MODEL_FROM_JSON = "model_from_json"
+MODEL_FROM_CONFIG = "model_from_config"
+CONFIG_LOADS = (MODEL_FROM_JSON, MODEL_FROM_CONFIG)  # rebuild a model from a config: need its custom objects
 
 
 @dataclass
@@ -136,6 +141,8 @@ def _classify(facts: ModuleFacts, call: ast.Call) -> SaveLoadCall | None:
             return SaveLoadCall(SAVE, call, model, path_argument(facts, _argument(call, 1, "filepath")), keywords)
         if api_named(keras_name, "ModelCheckpoint"):
             return SaveLoadCall(CHECKPOINT, call, None, path_argument(facts, _argument(call, 0, "filepath")), keywords)
+        if api_named(keras_name, *CONFIG_LOADS):
+            return SaveLoadCall(keras_name.last, call, None, PathArgument(None), keywords)
         if api_named(keras_name, "OrbaxCheckpoint"):
             folder = path_argument(facts, _argument(call, 0, "directory"))
             return SaveLoadCall(ORBAX_CHECKPOINT, call, None, folder, keywords)
@@ -144,7 +151,7 @@ def _classify(facts: ModuleFacts, call: ast.Call) -> SaveLoadCall | None:
         model = _argument(call, 0, "obj")
         path = path_argument(facts, _argument(call, 1, "export_dir"))
         return SaveLoadCall(TF_SAVED_MODEL, call, model, path, keywords)
-    if isinstance(func, ast.Attribute) and func.attr in (SAVE, SAVE_WEIGHTS, LOAD_WEIGHTS):
+    if isinstance(func, ast.Attribute) and func.attr in (SAVE, SAVE_WEIGHTS, LOAD_WEIGHTS, TO_JSON):
         if facts.imports.qualify(func.value) is not None or not is_model_expression(facts, func.value):
             return None  # `np.save(...)`, `image.save(...)`: not a Keras model
         return SaveLoadCall(func.attr, call, func.value, path_argument(facts, _argument(call, 0, "filepath")), keywords)

@@ -92,6 +92,38 @@ def test_compile_false_needs_no_loss_or_metric(tmp_path):
     )
 
 
+def test_incomplete_custom_objects_and_layer_functions_across_modules(tmp_path):
+    """The keys a custom_objects dict lacks are named (at most three, then "and N more"); a function
+    imported from another module and given to a layer is needed too; model_from_json() needs what
+    to_json() wrote, and a registered, imported function is found."""
+    (tmp_path / "pyproject.toml").write_text("")
+    layers = "".join(
+        f"class {name}(keras.layers.Layer):\n    pass\n\n\n" for name in ("A", "B", "C", "D", "E")
+    )
+    (tmp_path / "blocks.py").write_text(
+        "import keras\n\n\n" + layers + "def swish2(x):\n    return x\n\n\n"
+        "@keras.saving.register_keras_serializable()\ndef mish2(x):\n    return x\n"
+    )
+    (tmp_path / "train.py").write_text(
+        "import keras\n\nfrom blocks import A, B, C, D, E, mish2, swish2\n\n"
+        "inputs = keras.Input((4,))\nx = E()(D()(C()(B()(A()(inputs)))))\n"
+        "x = keras.layers.Dense(4, activation=swish2, kernel_regularizer=mish2)(x)\n"
+        "model = keras.Model(inputs, x)\nmodel.save('m.keras')\nopen('m.json', 'w').write(model.to_json())\n"
+    )
+    (tmp_path / "serve.py").write_text(
+        "import keras\n\nimport blocks\nfrom blocks import A\n\n"
+        "model = keras.models.load_model('m.keras', custom_objects={'A': A})\n"
+        "model = keras.models.model_from_json(open('m.json').read())\n"
+    )
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "serve.py", cwd=tmp_path)
+    assert result.stdout == (
+        "serve.py:6:9: KS301 load_model() of 'm.keras' cannot find the model saved there: custom_objects lacks "
+        '"B": B, "C": C, "D": D and 2 more (defined in blocks)\n'
+        "serve.py:7:9: KS301 model_from_json() cannot find the models to_json() writes: pass custom_objects="
+        '{"A": A, "B": B, "C": C and 3 more} (defined in blocks)\n'
+    )
+
+
 def test_stale_or_broken_cache_is_rebuilt(tmp_path):
     project = tmp_path / "classic"
     shutil.copytree(PROJECTS / "classic", project)

@@ -15,13 +15,14 @@ from typing import Iterator
 
 from ..keras_names import api_named
 from ..project_index import ProjectIndex
-from ..saveload_calls import LOAD_MODEL, SaveLoadCall
+from ..saveload_calls import CONFIG_LOADS, LOAD_MODEL, SaveLoadCall
 from .base import Finding, ModuleContext, Rule
 
 # Keras 2's .keras loader imports the module of a top-level model, loss or
 # metric class itself (see KS105), so those need no registration there.
 _FOUND_BY_MODULE_IN_KERAS_2 = frozenset({"model", "loss", "metric"})
 _COMPILE_ONLY = frozenset({"loss", "metric"})
+_FUNCTION_KINDS = frozenset({"function", "layer function", "method"})
 
 
 @dataclass(frozen=True)
@@ -38,28 +39,64 @@ class LoadWithoutCustomObjects(Rule):
     code = "KS301"
 
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
-        loads = [entry for entry in module.save_load_calls if entry.kind == LOAD_MODEL]
+        loads = [entry for entry in module.save_load_calls if entry.kind in (LOAD_MODEL, *CONFIG_LOADS)]
         if not loads:
             return
         scoped_lines = _custom_object_scope_lines(module)
         for entry in loads:
-            if "custom_objects" in entry.keywords or entry.call.lineno in scoped_lines:
+            if entry.call.lineno in scoped_lines:
                 continue
-            if entry.path.has_extension() is False and module.major_of_call(entry) == 2:
+            given = _given_keys(module, entry)
+            if given is None:
+                continue  # custom_objects that the source does not spell out: trust it
+            if entry.kind == LOAD_MODEL and entry.path.has_extension() is False and module.major_of_call(entry) == 2:
                 continue  # a Keras 2 SavedModel folder loads without any code [s17, s17c]
             index = module.index
             if index is None:
                 return
             linked, needed = _needed(module, index, entry)
-            missing = _missing(module, index, entry, needed)
-            if missing is not None:
-                what = f"of '{entry.path.known_end}' " if entry.path.known_end else ""
-                source = "the model saved there" if linked else "this project's custom objects"
-                yield self.finding(
-                    entry.position,
-                    f"load_model() {what}cannot find {source}: {missing.message()}",
-                    missing.fix_data(),
-                )
+            missing = _missing(module, index, entry, needed, given)
+            if missing is None:
+                continue
+            what = f"of '{entry.path.known_end}' " if entry.path.known_end else ""
+            call = f"{entry.kind}() {what}"
+            if missing.unloadable:
+                yield self.finding(entry.position, call + missing.unloadable_message())
+                continue
+            source = "this project's custom objects"
+            if linked:
+                source = "the model saved there" if entry.kind == LOAD_MODEL else "the models to_json() writes"
+            fix = missing.fix_data() if "custom_objects" not in entry.keywords and not missing.methods else ()
+            yield self.finding(entry.position, f"{call}cannot find {source}: {missing.message()}", fix)
+
+
+def _given_keys(module: ModuleContext, entry: SaveLoadCall) -> frozenset[str] | None:
+    """The keys of the call's custom_objects: empty without it, None when the source does not
+    spell them (a dict built elsewhere, `**extra`, a function's result)."""
+    node = entry.keywords.get("custom_objects")
+    if node is None:
+        return frozenset()
+    if isinstance(node, ast.Name):
+        assigned = module.facts.assignments.get(node.id, [])
+        node = assigned[0] if len(assigned) == 1 and not _changed_later(module, node.id) else None
+    if not isinstance(node, ast.Dict):
+        return None
+    keys = set()
+    for key in node.keys:
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        keys.add(key.value)
+    return frozenset(keys)
+
+
+def _changed_later(module: ModuleContext, name: str) -> bool:
+    """`objects["Offset"] = Offset` or `objects.update(...)`: the dict gets more keys than it is built with."""
+    for node in ast.walk(module.facts.tree) if module.facts.tree is not None else ():
+        target = node.value if isinstance(node, (ast.Subscript, ast.Attribute)) else None
+        if isinstance(target, ast.Name) and target.id == name:
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) or isinstance(node, ast.Attribute):
+                return True
+    return False
 
 
 def _custom_object_scope_lines(module: ModuleContext) -> set[int]:
@@ -87,14 +124,19 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
     loaded = entry.path.known_end
     names: list[tuple[str, str]] = []  # (module, name as written there)
     compiled: set[tuple[str, str]] = set()
+    functions: set[tuple[str, str]] = set()
+    methods: set[tuple[str, str]] = set()
     linked = False
-    if loaded:
+    from_config = entry.kind in CONFIG_LOADS
+    if loaded or from_config:
         for saving_module, summary in index.modules.items():
             for save in summary.get("saves", []):
-                if _same_file(save["path"], loaded):
+                if (save.get("kind") == "json") if from_config else _same_file(save["path"], loaded):
                     linked = True
                     names += [(saving_module, name) for name in save["uses"]]
                     compiled |= {(saving_module, name) for name in save["compiled"]}
+                    functions |= {(saving_module, name) for name in save.get("functions", [])}
+                    methods |= {(saving_module, name) for name in save.get("methods", [])}
     if not linked:
         return False, [_as_needed(owner, item, index) for owner, item in index.classes()]
     found: dict[tuple[str, str], Needed] = {}
@@ -110,11 +152,33 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
             continue
         found[key] = _as_needed(defined_in, item, index)
         stack += [(defined_in, used) for used in item.get("uses", [])]
-    for owner, name in compiled:  # custom loss/metric functions of the saving module
-        if name in index.modules.get(owner, {}).get("functions", []):
-            registered = name in index.modules[owner].get("registered_functions", [])
-            found.setdefault((owner, name), Needed(name, owner, "function", registered, (), "keras"))
+    # Functions given to layers are needed by every load; loss/metric functions and methods only to compile.
+    for kind, pairs in (("layer function", functions), ("function", compiled)):
+        for owner, name in sorted(pairs):
+            if (key := _function_key(index, owner, name)) is not None:
+                registered = key[1] in index.modules[key[0]].get("registered_functions", [])
+                found.setdefault(key, Needed(key[1], key[0], kind, registered, (), "keras"))
+    for owner, name in sorted(methods):
+        class_name, _, method = name.rpartition(".")
+        found.setdefault((owner, name), Needed(method, owner, "method", False, (class_name,), "keras"))
     return True, list(found.values())
+
+
+def _function_key(index: ProjectIndex, module: str, name: str) -> tuple[str, str] | None:
+    """(defining module, function) for a name as `module` spells it, if it is a top-level function
+    of a Keras module of the project: defined there, or imported from another module."""
+    summary = index.modules.get(module, {})
+    if name in summary.get("functions", []):
+        return module, name
+    head = name.split(".", 1)[0]
+    target = summary.get("aliases", {}).get(head)
+    if target is None:
+        return None
+    owner, _, function = (target + name[len(head) :]).rpartition(".")
+    resolved = index.resolve_module(owner) if owner else None
+    if resolved is None or resolved == module or function not in index.modules[resolved].get("functions", []):
+        return None
+    return resolved, function
 
 
 def _as_needed(owner: str, item: dict, index) -> Needed:
@@ -123,47 +187,88 @@ def _as_needed(owner: str, item: dict, index) -> Needed:
     return Needed(item["name"], owner, item["kind"], registered, tuple(item["keys"]), item["library"])
 
 
+def _listed(items: list[str], limit: int = 3) -> str:
+    """At most `limit` items, then "and N more"."""
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
+
+
 @dataclass(frozen=True)
 class Missing:
-    """What a load call must add: custom objects (name, defining module) and modules to import."""
+    """What a load call must add: custom objects (name, defining module), modules to import,
+    bound methods (name, class) to pass by hand; or losses no custom_objects can rebuild."""
 
     custom_objects: tuple[tuple[str, str], ...]
     imports: tuple[tuple[str, str], ...]  # (module, registered key)
+    methods: tuple[tuple[str, str], ...] = ()
+    given: bool = False  # the call has a custom_objects dict, which lacks these
+    unloadable: tuple[tuple[str, str], ...] = ()  # Keras 3: bound methods as the loss or metrics
 
     def message(self) -> str:
         parts = []
-        if self.custom_objects:
-            keys = ", ".join(f'"{name}": {name}' for name, _ in self.custom_objects)
-            modules = ", ".join(sorted({module for _, module in self.custom_objects}))
-            parts.append(f"pass custom_objects={{{keys}}} (defined in {modules})")
+        entries = [f'"{name}": {name}' for name, _ in self.custom_objects]
+        entries += [f'"{name}": {owner}(...).{name}' for name, owner in self.methods]
+        if entries:
+            modules = sorted({module for _, module in self.custom_objects})
+            where = f" (defined in {_listed(modules)})" if modules else ""
+            if self.given:
+                parts.append(f"custom_objects lacks {_listed(entries)}{where}")
+            else:
+                parts.append(f"pass custom_objects={{{_listed(entries)}}}{where}")
         if self.imports:
-            parts.append(", ".join(f"import {module} (registers '{key}')" for module, key in self.imports))
+            parts.append(_listed([f"import {module} (registers '{key}')" for module, key in self.imports]))
         return " and ".join(parts)
+
+    def unloadable_message(self) -> str:
+        methods = _listed([f"{owner}(...).{name}" for name, owner in self.unloadable])
+        return (
+            f"cannot rebuild the compiled model: Keras 3 saves the bound method {methods} as a 'method' that no "
+            "custom_objects entry rebuilds; load with compile=False, or compile with a function or a Loss subclass"
+        )
 
     def fix_data(self) -> tuple:
         return (("custom_objects", self.custom_objects), ("imports", tuple(module for module, _ in self.imports)))
 
 
-def _missing(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall, needed: list[Needed]) -> Missing | None:
+def _missing(
+    module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall, needed: list[Needed], given: frozenset[str]
+) -> Missing | None:
     """What the load call must add, or None when it finds everything."""
-    compile_false = entry.keyword_is("compile", False)
+    compile_false = entry.keyword_is("compile", False) or entry.kind in CONFIG_LOADS
     here = module.project.module if module.project else ""
     imported = index.imports_closure(here) | {here}
+    # Keras 2 imports the module of a top-level model, loss or metric class for a .keras file, not for HDF5.
+    found_by_module = entry.kind == LOAD_MODEL and not entry.path.ends_with(".h5", ".hdf5")
     custom_objects: set[tuple[str, str]] = set()
     imports: dict[str, str] = {}
+    methods: set[tuple[str, str]] = set()
+    unloadable: set[tuple[str, str]] = set()
     for item in needed:
-        if compile_false and (item.kind in _COMPILE_ONLY or item.kind == "function"):
+        if compile_false and item.kind in (*_COMPILE_ONLY, "function", "method"):
             continue
-        major = module.facts.target.major_for(item.library)
-        if not item.registered:
-            if major == 2 and item.kind in _FOUND_BY_MODULE_IN_KERAS_2:
+        if item.kind in _FUNCTION_KINDS:
+            major = module.major_of_call(entry)
+        else:
+            major = module.facts.target.major_for(item.library)
+        if item.kind == "method" and major == 3:
+            unloadable.add((item.name, item.keys[0]))  # whatever custom_objects holds
+            continue
+        if item.name in given or any(key in given for key in item.keys if item.kind != "method"):
+            continue
+        if item.kind == "method":
+            methods.add((item.name, item.keys[0]))
+        elif not item.registered:
+            if major == 2 and item.kind in _FOUND_BY_MODULE_IN_KERAS_2 and found_by_module:
                 continue
             custom_objects.add((item.name, item.module))
         elif item.module not in imported:
             imports.setdefault(item.module, item.keys[0] if item.keys else item.name)
-    if not custom_objects and not imports:
+    if unloadable:
+        return Missing((), (), (), bool(given), tuple(sorted(unloadable)))
+    if not custom_objects and not imports and not methods:
         return None
-    return Missing(tuple(sorted(custom_objects)), tuple(sorted(imports.items())))
+    given_dict = "custom_objects" in entry.keywords
+    return Missing(tuple(sorted(custom_objects)), tuple(sorted(imports.items())), tuple(sorted(methods)), given_dict)
 
 
 RULES = [LoadWithoutCustomObjects()]
