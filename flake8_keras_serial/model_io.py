@@ -21,6 +21,8 @@ from .keras_names import api_named
 from .module_facts import ModuleFacts
 from .saveload_calls import (
     CHECKPOINT,
+    CONFIG_LOADS,
+    TO_JSON,
     LOAD_MODEL,
     ORBAX_CHECKPOINT,
     SAVE,
@@ -61,6 +63,13 @@ def model_io(facts: ModuleFacts) -> dict:
             full_saves.append({"line": entry.call.lineno, "savedmodel": True})
         elif entry.kind == LOAD_MODEL:
             loads.append(_load(facts, entry.call, entry.keywords.get("custom_objects"), scopes, listed, entry.path))
+        elif entry.kind == TO_JSON:
+            full_saves.append({"line": entry.call.lineno, "savedmodel": False})
+        elif entry.kind in CONFIG_LOADS:
+            given = entry.keywords.get("custom_objects")
+            if given is None and len(entry.call.args) > 1:
+                given = entry.call.args[1]
+            loads.append(_load(facts, entry.call, given, scopes, listed, None))
     for call in facts.calls:
         if id(call) in classified:
             continue

@@ -118,9 +118,9 @@ def test_incomplete_custom_objects_and_layer_functions_across_modules(tmp_path):
     result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "serve.py", cwd=tmp_path)
     assert result.stdout == (
         "serve.py:6:9: KS301 load_model() of 'm.keras' cannot find the model saved there: custom_objects lacks "
-        '"B": B, "C": C, "D": D and 2 more (defined in blocks)\n'
+        '"B": B, "C": C, "D": D and 2 more (defined in blocks) (all: keras-serial check --format json)\n'
         "serve.py:7:9: KS301 model_from_json() cannot find the models to_json() writes: pass custom_objects="
-        '{"A": A, "B": B, "C": C and 3 more} (defined in blocks)\n'
+        '{"A": A, "B": B, "C": C and 3 more} (defined in blocks) (all: keras-serial check --format json)\n'
     )
 
 

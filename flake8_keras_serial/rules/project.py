@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import Iterator
 
 from ..keras_names import api_named
+from ..messages import HINT, MAX_MESSAGE
 from ..project_index import ProjectIndex
 from ..saveload_calls import CONFIG_LOADS, LOAD_MODEL, SaveLoadCall
 from .base import Finding, ModuleContext, Rule
@@ -67,7 +68,12 @@ class LoadWithoutCustomObjects(Rule):
             if linked:
                 source = "the model saved there" if entry.kind == LOAD_MODEL else "the models to_json() writes"
             fix = missing.fix_data() if "custom_objects" not in entry.keywords and not missing.methods else ()
-            yield self.finding(entry.position, f"{call}cannot find {source}: {missing.message()}", fix)
+            # Fewer entries named when long class names leave no room for the hint to --format json.
+            for limit in (3, 2, 1):
+                message = f"{call}cannot find {source}: {missing.message(limit)}"
+                if len(f"{self.code} {message} {HINT}") <= MAX_MESSAGE:
+                    break
+            yield self.finding(entry.position, message, fix, details=missing.details())
 
 
 def _given_keys(module: ModuleContext, entry: SaveLoadCall) -> frozenset[str] | None:
@@ -204,20 +210,27 @@ class Missing:
     given: bool = False  # the call has a custom_objects dict, which lacks these
     unloadable: tuple[tuple[str, str], ...] = ()  # Keras 3: bound methods as the loss or metrics
 
-    def message(self) -> str:
+    def message(self, limit: int = 3) -> str:
         parts = []
         entries = [f'"{name}": {name}' for name, _ in self.custom_objects]
         entries += [f'"{name}": {owner}(...).{name}' for name, owner in self.methods]
         if entries:
             modules = sorted({module for _, module in self.custom_objects})
             where = f" (defined in {_listed(modules)})" if modules else ""
+            listed = _listed(entries, limit)
             if self.given:
-                parts.append(f"custom_objects lacks {_listed(entries)}{where}")
+                parts.append(f"custom_objects lacks {listed}{where}")
             else:
-                parts.append(f"pass custom_objects={{{_listed(entries)}}}{where}")
+                parts.append(f"pass custom_objects={{{listed}}}{where}")
         if self.imports:
             parts.append(_listed([f"import {module} (registers '{key}')" for module, key in self.imports]))
         return " and ".join(parts)
+
+    def details(self) -> list[str]:
+        """Every entry and import the message may shorten to "and N more" (--format json lists them)."""
+        entries = [f'"{name}": {name}' for name, _ in self.custom_objects]
+        entries += [f'"{name}": {owner}(...).{name}' for name, owner in self.methods]
+        return entries + [f"import {module}" for module, _ in self.imports]
 
     def unloadable_message(self) -> str:
         methods = _listed([f"{owner}(...).{name}" for name, owner in self.unloadable])
