@@ -39,7 +39,9 @@ def codes(root: Path, files: dict[str, str], checked: str, major: int = 3) -> li
     return [(item.line, item.code) for item in check_lines(lines, major, filename=str(path), project_root=str(root))]
 
 
-TRAIN_WEIGHTS = "import numpy as np\nfrom model import Regressor\n\nmodel = Regressor(4)\nmodel.save_weights('r.weights.h5')\n"
+TRAIN_WEIGHTS = (
+    "import numpy as np\nfrom model import Regressor\n\nmodel = Regressor(4)\nmodel.save_weights('r.weights.h5')\n"
+)
 
 
 def test_a_model_only_ever_saved_with_save_weights_is_not_reported(tmp_path):
