@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+import tokenize
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from ..keras_names import api_named, dotted_name
+from ..module_facts import collect_module_facts
 from ..saveload_calls import (
     CHECKPOINT,
     LOAD_MODEL,
@@ -16,6 +19,7 @@ from ..saveload_calls import (
     SAVE_WEIGHTS,
     TF_SAVED_MODEL,
     SaveLoadCall,
+    find_save_load_calls,
     is_model_expression,
     model_classes,
 )
@@ -101,6 +105,8 @@ class LambdaInSavedModel(Rule):
             major = facts.target.major_for(keras_name.library)
             if major == 2 and all(entry.path.ends_with(*H5) for entry in saves):
                 continue  # Keras 2 .h5 stores the bytecode and loads it by default
+            # Refused by safe mode only (a lambda; any Python function in Keras 2): an unsafe load takes it.
+            by_safe_mode = True
             if isinstance(function, ast.Lambda):
                 what = "a Python lambda"
                 effect = "load_model() refuses it unless safe_mode=False (ValueError)"
@@ -109,15 +115,129 @@ class LambdaInSavedModel(Rule):
                     continue
                 what = f"the unregistered function {function.id}"
                 if major == 3:
+                    by_safe_mode = False
                     effect = f"load_model() fails with TypeError: Could not locate function '{function.id}'"
                 else:
-                    effect = "the Keras 2 .keras loader refuses it unless safe_mode=False (ValueError)"
+                    what = f"the function {function.id}"
+                    effect = _KERAS2_FUNCTION
+            elif major == 2 and any(entry.path.ends_with(".keras") for entry in saves) and (
+                name := _python_function(facts, function)
+            ):
+                what = f"the function {name}"
+                effect = _KERAS2_FUNCTION
             else:
                 continue
+            if by_safe_mode and _only_unsafe_loads(module, saves):
+                continue  # every load passes safe_mode=False (KS304 speaks there)
             yield self.finding(
                 (call.lineno, call.col_offset),
                 f"Lambda over {what} in a saved model: {effect}; write a small registered Layer subclass instead",
             )
+
+
+_KERAS2_FUNCTION = (
+    "Keras 2 stores a Python function's bytecode, and its .keras loader refuses it unless safe_mode=False "
+    "(ValueError), whatever custom_objects holds"
+)
+
+
+def _python_function(facts, node: ast.expr | None) -> str | None:
+    """The name of an imported function (`clip_unit` from a module, `tf.nn.relu`), judged by
+    its lower-case last component; None for anything else."""
+    if not isinstance(node, (ast.Name, ast.Attribute)):
+        return None
+    qualified = facts.imports.qualify(node)
+    if qualified is None:
+        return None
+    last = qualified.rsplit(".", 1)[-1]
+    return dotted_name(node) if last[:1].islower() else None
+
+
+@dataclass(frozen=True)
+class _Load:
+    """A load_model() call, as the save-side rules need it."""
+
+    key: str | None  # its path's key within its file (`PathArgument.key`)
+    end: str | None  # its path's known end
+    safe_mode_off: bool  # safe_mode=False, or the file calls enable_unsafe_deserialization()
+    compile_off: bool  # compile=False
+
+
+def _loads_of_file(facts, calls: list[SaveLoadCall]) -> list[_Load]:
+    enabled = any(
+        api_named(facts.imports.keras_name(call.func), "enable_unsafe_deserialization") for call in facts.calls
+    )
+    return [
+        _Load(
+            entry.path.key(),
+            entry.path.known_end,
+            enabled or entry.keyword_is("safe_mode", False),
+            entry.keyword_is("compile", False),
+        )
+        for entry in calls
+        if entry.kind == LOAD_MODEL
+    ]
+
+
+def _file_name(path: str | None) -> str | None:
+    return PurePosixPath(path.replace("\\", "/")).name if path else None
+
+
+def _linked_loads(module: ModuleContext, saves: list[SaveLoadCall]) -> list[_Load]:
+    """The loads of what `saves` write: in this file, loads of the same path (same literal or name),
+    of the same file name or of a path it does not spell; in the other files of the project, loads of the same file name."""
+    names = {name for entry in saves if (name := _file_name(entry.path.known_end))}
+    keys = {key for entry in saves if (key := entry.path.key())}
+    found = [
+        load
+        for load in _loads_of_file(module.facts, module.save_load_calls)
+        if load.key in keys or _file_name(load.end) in names or load.end is None
+    ]
+    index = module.disk_index
+    if names and index is not None and module.project is not None:
+        here = module.project.module
+        for name, relative in index.paths.items():
+            if name != here:
+                loads = _project_file_loads(index.root / relative, index.project_major)
+                found += [load for load in loads if _file_name(load.end) in names]
+    return found
+
+
+_FILE_LOADS: dict[tuple[str, int, int], list[_Load]] = {}
+
+
+def _project_file_loads(path: Path, project_major: int) -> list[_Load]:
+    """The load_model() calls of another file of the project (cached by its size and mtime)."""
+    try:
+        stamp = path.stat()
+    except OSError:
+        return []
+    key = (str(path), stamp.st_mtime_ns, stamp.st_size)
+    if key not in _FILE_LOADS:
+        loads: list[_Load] = []
+        try:
+            with tokenize.open(path) as handle:
+                text = handle.read()
+            if "load_model" in text:
+                facts = collect_module_facts(ast.parse(text), project_major)
+                loads = _loads_of_file(facts, find_save_load_calls(facts))
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError, RecursionError, MemoryError):
+            pass
+        if len(_FILE_LOADS) > 4096:
+            _FILE_LOADS.clear()
+        _FILE_LOADS[key] = loads
+    return _FILE_LOADS[key]
+
+
+def _only_unsafe_loads(module: ModuleContext, saves: list[SaveLoadCall]) -> bool:
+    """What every one of `saves` writes is loaded, and only with safe mode off."""
+    return all(_loaded_only(module, entry, "safe_mode_off") for entry in saves)
+
+
+def _loaded_only(module: ModuleContext, save: SaveLoadCall, how: str) -> bool:
+    """What `save` writes is loaded somewhere, and every load of it is `how` (a `_Load` flag)."""
+    loads = _linked_loads(module, [save])
+    return bool(loads) and all(getattr(load, how) for load in loads)
 
 
 class UnregisteredLossOrMetric(Rule):
@@ -126,14 +246,17 @@ class UnregisteredLossOrMetric(Rule):
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts
         saves = [entry for entry in module.save_load_calls if entry.kind in (SAVE, CHECKPOINT)]
-        loads = [entry for entry in module.save_load_calls if entry.kind == LOAD_MODEL]
-        if not saves or (loads and all(entry.keyword_is("compile", False) for entry in loads)):
+        if not saves:
             return
+        # A save whose file every load reads with compile=False: the loss is never looked up.
+        compiled_saves = [entry for entry in saves if not _loaded_only(module, entry, "compile_off")]
         for call in facts.calls:
             func = call.func
             if not (isinstance(func, ast.Attribute) and func.attr == "compile"):
                 continue
             if not is_model_expression(facts, func.value):
+                continue
+            if not any(entry in compiled_saves for entry in module.saves_near(call, (SAVE, CHECKPOINT))):
                 continue
             for value in _losses_and_metrics(call):
                 problem = self._unregistered(module, value, saves)
