@@ -14,6 +14,7 @@ from typing import Iterator
 from .keras_names import (
     ImportMap,
     KerasName,
+    bind_module_level,
     dotted_name,
     is_array_call,
     is_custom_objects_function,
@@ -136,13 +137,19 @@ def mentions_keras(lines: list[str]) -> bool:
 
 
 def collect_module_facts(
-    tree: ast.Module, project_major: int, resolve_base=None, module: str | None = None, resolve_wrapper=None
+    tree: ast.Module,
+    project_major: int,
+    resolve_base=None,
+    module: str | None = None,
+    resolve_wrapper=None,
+    resolve_reexport=None,
 ) -> ModuleFacts:
     """One walk of the tree. `module` is the file's dotted name (for relative
-    imports). Two lookups into the other modules of the project:
+    imports). Three lookups into the other modules of the project:
     `resolve_base(qualified)` -> (kind, library, generic, methods it defines) or None
     finds Keras base classes, `resolve_wrapper(qualified)` -> the Keras register API's dotted name or
-    None finds the project's own registering decorators."""
+    None finds the project's own registering decorators, `resolve_reexport(qualified)` -> the Keras
+    (or TensorFlow) dotted name a project module's name stands for (`from mypkg.compat import keras`)."""
     imports = ImportMap(module)
     class_nodes: list[ast.ClassDef] = []
     function_names: set[str] = set()
@@ -169,6 +176,9 @@ def collect_module_facts(
                         assignments.setdefault(target_node.id, []).append(node.value)
                     elif isinstance(target_node, ast.Attribute) and isinstance(target_node.value, ast.Name):
                         attribute_assignments.append((node, target_node))
+    bind_module_level(imports, tree.body, project_major)
+    if resolve_reexport is not None:
+        _resolve_reexports(imports, resolve_reexport)
     target = KerasTarget.for_file(project_major, imports.imports_library("tf_keras"))
     facts = ModuleFacts(
         imports, target, _find_keras_classes(class_nodes, imports, resolve_base), function_names, calls, assignments,
@@ -205,6 +215,13 @@ def collect_module_facts(
         if isinstance(call.func, ast.Name) and call.func.id in by_name:
             _note_instantiation(by_name[call.func.id], call, facts)
     return facts
+
+
+def _resolve_reexports(imports: ImportMap, resolve_reexport) -> None:
+    """Names imported from the project's own modules that stand for Keras's: `from .compat import keras`."""
+    for local, target in list(imports.items()):
+        if _may_be_project_module(target) and "." in target and (found := resolve_reexport(target)):
+            imports.bind(local, found)
 
 
 def _find_keras_classes(class_nodes: list[ast.ClassDef], imports: ImportMap, resolve_base=None) -> list[KerasClass]:

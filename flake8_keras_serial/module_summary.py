@@ -9,6 +9,7 @@ import ast
 
 from .class_source import FunctionNode
 from .keras_names import ImportMap, dotted_name, split_keras_name
+from .keras_reexports import export_summary, valid_export_summary
 from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
 from .owners import built_outside_classes, names_built_in, serialized_builds
 from .saveload_calls import CHECKPOINT, SAVE, find_save_load_calls
@@ -64,6 +65,7 @@ def summarize(
         },
         "saves": _saves(facts),
         "aliases": _project_aliases(facts),
+        **export_summary(facts.imports),  # Keras names the module re-exports (keras_reexports.py)
     }
 
 
@@ -179,6 +181,7 @@ def valid_summary(summary: object) -> bool:
         )
         and _string_map(aliases)
         and _string_map(wrappers)
+        and valid_export_summary(summary)
     )
 
 

@@ -33,10 +33,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .keras_reexports import resolve_reexport
 from .module_summary import summarize, valid_summary
 from .owners import Builders
 
-FORMAT_VERSION = 4  # 2: registration wrappers; 3: where classes are built; 4: bases and methods
+# 2: registration wrappers; 3: where classes are built; 4: bases and methods; 5: re-exported Keras names
+FORMAT_VERSION = 5
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 _REVALIDATE_SECONDS = 2.0
@@ -248,6 +250,10 @@ class ProjectIndex:
                         return kind, library, generic, methods | frozenset(item["methods"])
         return None
 
+    def reexport(self, qualified: str) -> str | None:
+        """The Keras (or TensorFlow) name that `mypkg.compat.keras...` stands for (keras_reexports.py)."""
+        return resolve_reexport(self, qualified)
+
     def registration_wrapper(self, qualified: str) -> str | None:
         """The Keras register API (dotted) that `qualified`, a registering decorator of the project, calls."""
         key = self._module_and_name(qualified)
@@ -416,6 +422,7 @@ class ProjectContext:
     path: Path
     project_major: int
     _bases: dict[str, tuple[str, str, bool, frozenset[str]] | None] = field(default_factory=dict)
+    _reexports: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def for_file(cls, filename: str, project_major: int, root: str | None = None) -> "ProjectContext":
@@ -446,3 +453,9 @@ class ProjectContext:
     def resolve_wrapper(self, qualified: str) -> str | None:
         index = self.disk_index()
         return index.registration_wrapper(qualified) if index is not None else None
+
+    def resolve_reexport(self, qualified: str) -> str | None:
+        if qualified not in self._reexports:
+            index = self.disk_index()
+            self._reexports[qualified] = index.reexport(qualified) if index is not None else None
+        return self._reexports[qualified]
