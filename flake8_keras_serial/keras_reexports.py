@@ -11,13 +11,15 @@ then resolves `mypkg.compat.keras.layers.Layer`, as another module spells it, to
 from __future__ import annotations
 
 from .keras_names import ImportMap, split_keras_name
+from .module_facts import ModuleFacts, reexported_registration_wrappers
 
 # Exported besides Keras's own names: `from mypkg.compat import tf` then `tf.keras.layers.Layer`.
 _ALSO_EXPORTED = ("tensorflow",)
 
 
-def export_summary(imports: ImportMap) -> dict:
-    """The summary section: {"keras_exports": {name: dotted}, "keras_star": dotted} (only what is there)."""
+def export_summary(imports: ImportMap, facts: ModuleFacts | None = None) -> dict:
+    """The summary section (only what is there): {"keras_exports": {name: dotted}, "keras_star": dotted,
+    "reexport_wrappers": {registering decorator: the register API through a re-exported name}}."""
     exports = {
         local: target
         for local, target in sorted(imports.items())
@@ -29,17 +31,26 @@ def export_summary(imports: ImportMap) -> dict:
         section["keras_exports"] = exports
     if imports.star_keras is not None:
         section["keras_star"] = imports.star_keras
+    if facts is not None and (wrappers := reexported_registration_wrappers(facts)):
+        section["reexport_wrappers"] = wrappers
     return section
 
 
 def valid_export_summary(summary: dict) -> bool:
-    exports = summary.get("keras_exports", {})
     star = summary.get("keras_star", "")
-    return (
-        isinstance(exports, dict)
-        and all(isinstance(key, str) and isinstance(value, str) for key, value in exports.items())
-        and isinstance(star, str)
+    return isinstance(star, str) and all(
+        isinstance(mapping, dict)
+        and all(isinstance(key, str) and isinstance(value, str) for key, value in mapping.items())
+        for mapping in (summary.get("keras_exports", {}), summary.get("reexport_wrappers", {}))
     )
+
+
+def reexported_wrapper(index, module: str, name: str) -> str | None:
+    """The Keras register API (dotted) that `module`'s registering decorator `name` calls through a
+    re-exported Keras name (keras-cv's `keras_cv_export`)."""
+    spelled = index.modules[module].get("reexport_wrappers", {}).get(name)
+    found = resolve_reexport(index, spelled) if spelled else None
+    return found if split_keras_name(found) is not None else None
 
 
 def resolve_reexport(index, qualified: str, seen: frozenset[str] = frozenset()) -> str | None:

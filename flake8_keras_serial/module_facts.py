@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .keras_names import (
+    REGISTER_FUNCTION,
     ImportMap,
     KerasName,
     bind_module_level,
@@ -275,16 +276,19 @@ def _registration(node: ast.AST, imports: ImportMap) -> Registration | None:
     return Registration(api.library, api, package, name, node.lineno, node.col_offset)
 
 
-def _registration_wrappers(tree: ast.Module, calls: list[ast.Call], imports: ImportMap) -> dict[str, KerasName]:
+def _keras_register_api(call: ast.Call, imports: ImportMap) -> KerasName | None:
+    api = imports.keras_name(call.func)
+    return api if api is not None and is_register_function(api) else None
+
+
+def _registration_wrappers(tree: ast.Module, calls: list[ast.Call], imports: ImportMap, api_of=None) -> dict:
     """Module-level functions and classes whose body calls register_keras_serializable,
     directly or through another such function of the file: a project's own registering
     decorator, such as keras-hub's `keras_hub_export` (a class, defined under `if namex:`,
-    whose `__call__` calls a helper that registers)."""
-    registering = [
-        (call.lineno, api)
-        for call in calls
-        if (api := imports.keras_name(call.func)) is not None and is_register_function(api)
-    ]
+    whose `__call__` calls a helper that registers). `api_of(call, imports)` says what a
+    call registers through (default: Keras's API, as a KerasName)."""
+    api_of = api_of or _keras_register_api
+    registering = [(call.lineno, api) for call in calls if (api := api_of(call, imports)) is not None]
     if not registering:  # the usual case: nothing to look for
         return {}
     spans = [
@@ -335,6 +339,9 @@ def _wrapper_registration(
     if api is None and resolve_wrapper is not None:
         qualified = imports.qualify(target)
         if qualified and _may_be_project_module(qualified) and (dotted := resolve_wrapper(qualified)):
+            # The index writes `tf.keras.utils...` (library and path) for a wrapper of tf.keras.
+            if dotted.startswith("tf.keras."):
+                dotted = "tensorflow." + dotted[len("tf."):]
             api = split_keras_name(dotted)
     if api is None:
         return None
@@ -348,6 +355,23 @@ _NOT_PROJECT_ROOTS = frozenset(getattr(sys, "stdlib_module_names", ())) | {"tens
 
 def _may_be_project_module(qualified: str) -> bool:
     return split_keras_name(qualified) is None and qualified.partition(".")[0] not in _NOT_PROJECT_ROOTS
+
+
+def _project_register_api(call: ast.Call, imports: ImportMap) -> str | None:
+    """`keras.saving.register_keras_serializable(...)` where `keras` is a project module's name
+    (`from keras_cv.src.backend import keras`): the dotted name, for the index to resolve."""
+    qualified = imports.qualify(call.func)
+    if qualified and qualified.endswith("." + REGISTER_FUNCTION) and _may_be_project_module(qualified):
+        return qualified
+    return None
+
+
+def reexported_registration_wrappers(facts: ModuleFacts) -> dict[str, str]:
+    """The module's registering decorators that register through a Keras name another module of the
+    project re-exports: name -> the dotted register API as this module spells it."""
+    if facts.tree is None:
+        return {}
+    return _registration_wrappers(facts.tree, facts.calls, facts.imports, _project_register_api)
 
 
 def _literal_or_none(node: ast.AST | None, default: str) -> str | None:

@@ -65,7 +65,7 @@ def summarize(
         },
         "saves": _saves(facts),
         "aliases": _project_aliases(facts),
-        **export_summary(facts.imports),  # Keras names the module re-exports (keras_reexports.py)
+        **export_summary(facts.imports, facts),  # Keras names the module re-exports (keras_reexports.py)
     }
 
 

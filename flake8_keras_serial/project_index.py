@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .keras_reexports import resolve_reexport
+from .keras_names import serializable_base, split_keras_name
+from .keras_reexports import resolve_reexport, reexported_wrapper
 from .module_summary import summarize, valid_summary
 from .owners import Builders
 
@@ -231,7 +232,7 @@ class ProjectIndex:
         methods: the get_config/from_config that it and the project classes along its bases define."""
         key = self._module_and_name(qualified)
         if key is None or qualified in seen:
-            return None
+            return self._reexported_base(qualified) if key is None else None
         module, name = key
         summary = self.modules[module]
         seen = seen | {qualified}
@@ -248,11 +249,17 @@ class ProjectIndex:
                     if found := self.keras_base(base, seen):
                         kind, library, generic, methods = found
                         return kind, library, generic, methods | frozenset(item["methods"])
-        return None
+        return self._reexported_base(qualified) if summary.get("keras_star") else None
 
     def reexport(self, qualified: str) -> str | None:
         """The Keras (or TensorFlow) name that `mypkg.compat.keras...` stands for (keras_reexports.py)."""
         return resolve_reexport(self, qualified)
+
+    def _reexported_base(self, qualified: str) -> tuple[str, str, bool, frozenset[str]] | None:
+        """A Keras base class spelled through a project module's re-export (`mypkg.compat.keras.layers.Layer`)."""
+        keras_name = split_keras_name(self.reexport(qualified))
+        found = serializable_base(keras_name) if keras_name is not None else None
+        return (found[0], keras_name.library, found[1], frozenset()) if found is not None else None
 
     def registration_wrapper(self, qualified: str) -> str | None:
         """The Keras register API (dotted) that `qualified`, a registering decorator of the project, calls."""
@@ -260,7 +267,8 @@ class ProjectIndex:
         if key is None:
             return None
         module, name = key
-        return self.modules[module].get("registration_wrappers", {}).get(name)
+        found = self.modules[module].get("registration_wrappers", {}).get(name)
+        return found if found is not None else reexported_wrapper(self, module, name)
 
     def _module_and_name(self, qualified: str) -> tuple[str, str] | None:
         """`pkg.mod.Name` -> (the project module `pkg.mod` means, "Name"); None outside the project."""
