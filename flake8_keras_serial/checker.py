@@ -72,7 +72,8 @@ def _check_tree(
         facts = collect_module_facts(tree, project_major)
     else:
         facts = collect_module_facts(
-            tree, project_major, project.resolve_base, project.import_context, project.resolve_wrapper
+            tree, project_major, project.resolve_base, project.import_context, project.resolve_wrapper,
+            project.resolve_reexport,
         )
     by_class = {id(keras_class): ClassSource(keras_class, facts) for keras_class in facts.classes}
     sources = list(by_class.values())

@@ -232,6 +232,11 @@ class ImportMap:
     def __init__(self, module: str | None = None) -> None:
         self._aliases: dict[str, str] = {}
         self._module = module  # this module's dotted name, to resolve relative imports
+        # Names the module's top level binds (see bind_module_level): what it exports.
+        self.module_level: set[str] = set()
+        # `from keras import *` at the top level: the Keras module this one stands for.
+        self.star_keras: str | None = None
+        self._functions: dict[str, ast.FunctionDef] = {}  # top-level defs, for `keras = _get_keras()`
 
     def absolute_module(self, node: ast.ImportFrom) -> str | None:
         """The module a `from ... import` reads from, relative imports resolved."""
@@ -259,6 +264,21 @@ class ImportMap:
             for alias in node.names:
                 if alias.name != "*":
                     self._aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
+
+    def bind(self, local: str, qualified: str) -> None:
+        """`keras = tf.keras`: the local name now means `qualified`."""
+        self._aliases[local] = qualified
+
+    def forget(self, local: str) -> None:
+        self._aliases.pop(local, None)
+
+    def copy(self) -> "ImportMap":
+        found = ImportMap(self._module)
+        found._aliases = dict(self._aliases)
+        found.module_level = set(self.module_level)
+        found.star_keras = self.star_keras
+        found._functions = self._functions
+        return found
 
     def qualify(self, node: ast.AST) -> str | None:
         """The dotted name an `ast` expression refers to, or None if unknown."""
@@ -297,3 +317,136 @@ def dotted_name(node: ast.AST) -> str | None:
         return None
     parts.append(node.id)
     return ".".join(reversed(parts))
+
+
+# --- What the module's top level binds ----------------------------------------
+#
+# `ImportMap.add` sees every import of the file, in walk order. The top level is then read
+# again in source order, as Python runs it, so that the names a module binds (and exports
+# to the rest of the project) are the ones that hold after its last statement:
+#
+#   keras = tf.keras                      an alias of an alias
+#   layers = keras.layers
+#   try: import keras                     of an optional import, the branch whose Keras is
+#   except ImportError: import tf_keras   the one targeted (else the first)
+#   if keras_version() >= 3: ...          of a version test, the branch whose Keras is the
+#   else: ...                             one targeted (else the first)
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+_VERSION_WORDS = ("version", "legacy", "keras")
+
+
+def bind_module_level(imports: ImportMap, body: list[ast.stmt], project_major: int) -> None:
+    """Read a module's top-level statements in order into `imports` (see above)."""
+    for statement in body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            imports.add(statement)
+            if isinstance(statement, ast.Import):  # `import keras` rebinds `keras` whatever an earlier import made it
+                for alias in statement.names:
+                    if not alias.asname:
+                        top = alias.name.split(".", 1)[0]
+                        imports.bind(top, top)
+            imports.module_level.update(_bound_by_import(statement))
+            if isinstance(statement, ast.ImportFrom) and any(alias.name == "*" for alias in statement.names):
+                module = imports.absolute_module(statement)
+                if split_keras_name(module) is not None:
+                    imports.star_keras = module
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            _bind_assignment(imports, statement, project_major)
+        elif isinstance(statement, ast.FunctionDef):
+            imports._functions[statement.name] = statement
+        elif isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
+            if any(_catches_import_error(handler) for handler in statement.handlers):
+                branches = [statement.body + statement.orelse, *(handler.body for handler in statement.handlers)]
+                bind_module_level(imports, _chosen_branch(imports, branches, project_major), project_major)
+            else:
+                bind_module_level(imports, statement.body + statement.orelse, project_major)
+            bind_module_level(imports, statement.finalbody, project_major)
+        elif isinstance(statement, ast.If):
+            branches = [statement.body, statement.orelse]
+            if _is_version_test(statement.test):
+                chosen = _chosen_branch(imports, branches, project_major)
+            else:
+                chosen = statement.body
+            bind_module_level(imports, chosen, project_major)
+
+
+def _bound_by_import(node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.asname or alias.name.split(".", 1)[0] for alias in node.names]
+    return [alias.asname or alias.name for alias in node.names if alias.name != "*"]
+
+
+def _bind_assignment(imports: ImportMap, statement: ast.Assign | ast.AnnAssign, project_major: int) -> None:
+    """`keras = tf.keras` binds an alias, and so does `keras = _get_keras()` when that function of
+    the module returns one; `keras = Other()` forgets one bound at the top level."""
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    names = [target.id for target in targets if isinstance(target, ast.Name)]
+    if not names:
+        return
+    value = statement.value
+    qualified = imports.qualify(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and not value.args and not value.keywords:
+        function = imports._functions.get(value.func.id)
+        qualified = _returned_keras(imports, function, project_major) if function is not None else None
+    for name in names:
+        if qualified is not None:
+            imports.bind(name, qualified)
+            imports.module_level.add(name)
+        elif name in imports.module_level:
+            imports.forget(name)
+            imports.module_level.discard(name)
+
+
+def _returned_keras(imports: ImportMap, function: ast.FunctionDef, project_major: int) -> str | None:
+    """The Keras name a module's function returns: `import tf_keras as k` (or `k = tf.keras`) then `return k`,
+    its body read like a top level (version tests and optional imports choose a branch)."""
+    trial = imports.copy()
+    trial.module_level = set()
+    bind_module_level(trial, function.body, project_major)
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return) and isinstance(node.value, (ast.Name, ast.Attribute)):
+            found = trial.qualify(node.value)
+            if split_keras_name(found) is not None:
+                return found
+    return None
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(dotted_name(kind) in _IMPORT_ERRORS for kind in kinds)
+
+
+def _is_version_test(test: ast.expr) -> bool:
+    """`keras.__version__ >= "3"`, `if USE_LEGACY_KERAS:`, `if version.parse(tf.__version__) < ...`."""
+    for node in ast.walk(test):
+        text = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        if text and any(word in text.lower() for word in _VERSION_WORDS):
+            return True
+    return False
+
+
+def _chosen_branch(imports: ImportMap, branches: list[list[ast.stmt]], project_major: int) -> list[ast.stmt]:
+    """The first branch that binds the Keras package of the targeted major (`keras` for 3,
+    `tf_keras` for 2), else the first that binds `tf.keras` (whatever is targeted), else the first."""
+    bound = [_libraries_bound(imports, branch, project_major) for branch in branches]
+    wanted = "keras" if int(project_major) == 3 else "tf_keras"
+    for library in (wanted, "tf.keras"):
+        for branch, libraries in zip(branches, bound):
+            if library in libraries:
+                return branch
+    return branches[0]
+
+
+def _libraries_bound(imports: ImportMap, branch: list[ast.stmt], project_major: int) -> set[str]:
+    """The Keras libraries of the Keras names a branch binds."""
+    trial = imports.copy()
+    trial.module_level = set()
+    bind_module_level(trial, branch, project_major)
+    return {
+        found.library for local in trial.module_level if (found := split_keras_name(trial.qualify_dotted(local)))
+    }

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .keras_names import (
+    REGISTER_FUNCTION,
     ImportMap,
     KerasName,
+    bind_module_level,
     dotted_name,
     is_array_call,
     is_custom_objects_function,
@@ -136,13 +138,19 @@ def mentions_keras(lines: list[str]) -> bool:
 
 
 def collect_module_facts(
-    tree: ast.Module, project_major: int, resolve_base=None, module: str | None = None, resolve_wrapper=None
+    tree: ast.Module,
+    project_major: int,
+    resolve_base=None,
+    module: str | None = None,
+    resolve_wrapper=None,
+    resolve_reexport=None,
 ) -> ModuleFacts:
     """One walk of the tree. `module` is the file's dotted name (for relative
-    imports). Two lookups into the other modules of the project:
+    imports). Three lookups into the other modules of the project:
     `resolve_base(qualified)` -> (kind, library, generic, methods it defines) or None
     finds Keras base classes, `resolve_wrapper(qualified)` -> the Keras register API's dotted name or
-    None finds the project's own registering decorators."""
+    None finds the project's own registering decorators, `resolve_reexport(qualified)` -> the Keras
+    (or TensorFlow) dotted name a project module's name stands for (`from mypkg.compat import keras`)."""
     imports = ImportMap(module)
     class_nodes: list[ast.ClassDef] = []
     function_names: set[str] = set()
@@ -169,6 +177,9 @@ def collect_module_facts(
                         assignments.setdefault(target_node.id, []).append(node.value)
                     elif isinstance(target_node, ast.Attribute) and isinstance(target_node.value, ast.Name):
                         attribute_assignments.append((node, target_node))
+    bind_module_level(imports, tree.body, project_major)
+    if resolve_reexport is not None:
+        _resolve_reexports(imports, resolve_reexport)
     target = KerasTarget.for_file(project_major, imports.imports_library("tf_keras"))
     facts = ModuleFacts(
         imports, target, _find_keras_classes(class_nodes, imports, resolve_base), function_names, calls, assignments,
@@ -205,6 +216,13 @@ def collect_module_facts(
         if isinstance(call.func, ast.Name) and call.func.id in by_name:
             _note_instantiation(by_name[call.func.id], call, facts)
     return facts
+
+
+def _resolve_reexports(imports: ImportMap, resolve_reexport) -> None:
+    """Names imported from the project's own modules that stand for Keras's: `from .compat import keras`."""
+    for local, target in list(imports.items()):
+        if _may_be_project_module(target) and "." in target and (found := resolve_reexport(target)):
+            imports.bind(local, found)
 
 
 def _find_keras_classes(class_nodes: list[ast.ClassDef], imports: ImportMap, resolve_base=None) -> list[KerasClass]:
@@ -258,16 +276,19 @@ def _registration(node: ast.AST, imports: ImportMap) -> Registration | None:
     return Registration(api.library, api, package, name, node.lineno, node.col_offset)
 
 
-def _registration_wrappers(tree: ast.Module, calls: list[ast.Call], imports: ImportMap) -> dict[str, KerasName]:
+def _keras_register_api(call: ast.Call, imports: ImportMap) -> KerasName | None:
+    api = imports.keras_name(call.func)
+    return api if api is not None and is_register_function(api) else None
+
+
+def _registration_wrappers(tree: ast.Module, calls: list[ast.Call], imports: ImportMap, api_of=None) -> dict:
     """Module-level functions and classes whose body calls register_keras_serializable,
     directly or through another such function of the file: a project's own registering
     decorator, such as keras-hub's `keras_hub_export` (a class, defined under `if namex:`,
-    whose `__call__` calls a helper that registers)."""
-    registering = [
-        (call.lineno, api)
-        for call in calls
-        if (api := imports.keras_name(call.func)) is not None and is_register_function(api)
-    ]
+    whose `__call__` calls a helper that registers). `api_of(call, imports)` says what a
+    call registers through (default: Keras's API, as a KerasName)."""
+    api_of = api_of or _keras_register_api
+    registering = [(call.lineno, api) for call in calls if (api := api_of(call, imports)) is not None]
     if not registering:  # the usual case: nothing to look for
         return {}
     spans = [
@@ -318,6 +339,9 @@ def _wrapper_registration(
     if api is None and resolve_wrapper is not None:
         qualified = imports.qualify(target)
         if qualified and _may_be_project_module(qualified) and (dotted := resolve_wrapper(qualified)):
+            # The index writes `tf.keras.utils...` (library and path) for a wrapper of tf.keras.
+            if dotted.startswith("tf.keras."):
+                dotted = "tensorflow." + dotted[len("tf."):]
             api = split_keras_name(dotted)
     if api is None:
         return None
@@ -331,6 +355,23 @@ _NOT_PROJECT_ROOTS = frozenset(getattr(sys, "stdlib_module_names", ())) | {"tens
 
 def _may_be_project_module(qualified: str) -> bool:
     return split_keras_name(qualified) is None and qualified.partition(".")[0] not in _NOT_PROJECT_ROOTS
+
+
+def _project_register_api(call: ast.Call, imports: ImportMap) -> str | None:
+    """`keras.saving.register_keras_serializable(...)` where `keras` is a project module's name
+    (`from keras_cv.src.backend import keras`): the dotted name, for the index to resolve."""
+    qualified = imports.qualify(call.func)
+    if qualified and qualified.endswith("." + REGISTER_FUNCTION) and _may_be_project_module(qualified):
+        return qualified
+    return None
+
+
+def reexported_registration_wrappers(facts: ModuleFacts) -> dict[str, str]:
+    """The module's registering decorators that register through a Keras name another module of the
+    project re-exports: name -> the dotted register API as this module spells it."""
+    if facts.tree is None:
+        return {}
+    return _registration_wrappers(facts.tree, facts.calls, facts.imports, _project_register_api)
 
 
 def _literal_or_none(node: ast.AST | None, default: str) -> str | None:

@@ -9,6 +9,7 @@ import ast
 
 from .class_source import FunctionNode
 from .keras_names import ImportMap, api_named, dotted_name, split_keras_name
+from .keras_reexports import export_summary, valid_export_summary
 from .model_io import mentions_model_io, model_io, valid_model_io
 from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
 from .owners import built_name, built_outside_classes, names_built_in, serialized_builds
@@ -69,6 +70,7 @@ def summarize(
         "saves": _saves(facts),
         "model_io": model_io(facts),
         "aliases": _project_aliases(facts),
+        **export_summary(facts.imports, facts),  # Keras names the module re-exports (keras_reexports.py)
     }
 
 
@@ -260,6 +262,7 @@ def valid_summary(summary: object) -> bool:
         and _string_map(aliases)
         and _string_map(wrappers)
         and ("model_io" not in summary or valid_model_io(summary["model_io"]))
+        and valid_export_summary(summary)
     )
 
 

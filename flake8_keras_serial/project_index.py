@@ -33,10 +33,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .keras_names import serializable_base, split_keras_name
+from .keras_reexports import resolve_reexport, reexported_wrapper
 from .module_summary import summarize, valid_summary
 from .owners import Builders
 
-FORMAT_VERSION = 5  # 2: registration wrappers; 3: where classes are built; 4: bases and methods; 5: model_io
+# 2: registration wrappers; 3: where classes are built; 4: bases and methods; 5: model_io;
+# 6: re-exported Keras names
+FORMAT_VERSION = 6
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 _REVALIDATE_SECONDS = 2.0
@@ -229,7 +233,7 @@ class ProjectIndex:
         methods: the get_config/from_config that it and the project classes along its bases define."""
         key = self._module_and_name(qualified)
         if key is None or qualified in seen:
-            return None
+            return self._reexported_base(qualified) if key is None else None
         module, name = key
         summary = self.modules[module]
         seen = seen | {qualified}
@@ -246,7 +250,17 @@ class ProjectIndex:
                     if found := self.keras_base(base, seen):
                         kind, library, generic, methods = found
                         return kind, library, generic, methods | frozenset(item["methods"])
-        return None
+        return self._reexported_base(qualified) if summary.get("keras_star") else None
+
+    def reexport(self, qualified: str) -> str | None:
+        """The Keras (or TensorFlow) name that `mypkg.compat.keras...` stands for (keras_reexports.py)."""
+        return resolve_reexport(self, qualified)
+
+    def _reexported_base(self, qualified: str) -> tuple[str, str, bool, frozenset[str]] | None:
+        """A Keras base class spelled through a project module's re-export (`mypkg.compat.keras.layers.Layer`)."""
+        keras_name = split_keras_name(self.reexport(qualified))
+        found = serializable_base(keras_name) if keras_name is not None else None
+        return (found[0], keras_name.library, found[1], frozenset()) if found is not None else None
 
     def registration_wrapper(self, qualified: str) -> str | None:
         """The Keras register API (dotted) that `qualified`, a registering decorator of the project, calls."""
@@ -254,7 +268,8 @@ class ProjectIndex:
         if key is None:
             return None
         module, name = key
-        return self.modules[module].get("registration_wrappers", {}).get(name)
+        found = self.modules[module].get("registration_wrappers", {}).get(name)
+        return found if found is not None else reexported_wrapper(self, module, name)
 
     def _module_and_name(self, qualified: str) -> tuple[str, str] | None:
         """`pkg.mod.Name` -> (the project module `pkg.mod` means, "Name"); None outside the project."""
@@ -416,6 +431,7 @@ class ProjectContext:
     path: Path
     project_major: int
     _bases: dict[str, tuple[str, str, bool, frozenset[str]] | None] = field(default_factory=dict)
+    _reexports: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def for_file(cls, filename: str, project_major: int, root: str | None = None) -> "ProjectContext":
@@ -446,3 +462,9 @@ class ProjectContext:
     def resolve_wrapper(self, qualified: str) -> str | None:
         index = self.disk_index()
         return index.registration_wrapper(qualified) if index is not None else None
+
+    def resolve_reexport(self, qualified: str) -> str | None:
+        if qualified not in self._reexports:
+            index = self.disk_index()
+            self._reexports[qualified] = index.reexport(qualified) if index is not None else None
+        return self._reexports[qualified]

@@ -191,3 +191,24 @@ def test_a_base_class_of_another_module_is_read_through_the_index(tmp_path):
                         ".", cwd=project)
     assert result.stderr == ""
     assert sorted(result.stdout.splitlines()) == announced(project) == ["./app/classifier.py:34:5:KS103"]
+
+
+@pytest.mark.parametrize("version", ["3", "2"])
+def test_keras_reached_through_the_projects_own_compat_module(tmp_path, version):
+    """app.compat picks Keras in a try/except ImportError and re-exports `keras`, `layers = keras.layers`
+    and `register = keras.saving.register_keras_serializable`; app.layers (`from .compat import ...`)
+    and app.blocks (`from app.compat import ...`) are checked as Keras code, and app.api_export.app_export,
+    which registers through app.compat's keras, registers app.blocks.Exported. app.lookalike's `keras`
+    is app.fake's own object: nothing there."""
+    project = tmp_path / "compat"
+    shutil.copytree(PROJECTS / "compat", project)
+    expected = announced(project)
+    assert expected == ["./app/blocks.py:5:1:KS105", "./app/layers.py:14:1:KS101", "./app/layers.py:6:1:KS105"]
+    result = run_flake8("--isolated", "--select=KS", f"--keras-version={version}", "-j2",
+                        "--format=%(path)s:%(row)d:%(col)d:%(code)s", ".", cwd=project)
+    assert (sorted(result.stdout.splitlines()), result.stderr) == (expected, "")
+    checked = run_cli("check", f"--keras-version={version}", "--select=KS", ".", cwd=project)
+    assert sorted(
+        f"./{path}:{line}:{col}:{message.split()[0]}"
+        for path, line, col, message in (entry.split(":", 3) for entry in checked.stdout.splitlines())
+    ) == expected
