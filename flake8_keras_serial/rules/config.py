@@ -182,10 +182,19 @@ class GetConfigWithoutSuper(Rule):
         summary = source.config_summary(get_config)
         if summary.calls_super or not summary.complete:
             return
+        name = summary.keys.get("name")
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            # Measured (Keras 3.15.1, tf_keras 2.21): two instances in one model fail to load.
+            effect = (
+                f"every instance reloads named {name.value!r}, so a model with two of them fails to load with "
+                f"ValueError: The name \"{name.value}\" is used 2 times in the model"
+            )
+        else:
+            effect = "the base config is not saved, so the name reloads as the default"
         yield self.finding(
             _def_position(get_config),
-            f"{source.name}.get_config() does not start from super().get_config(): the base config is not "
-            f"saved, so the name reloads as the default; start with config = super().get_config()",
+            f"{source.name}.get_config() does not start from super().get_config(): {effect}; start with "
+            f"config = super().get_config()",
         )
 
 
