@@ -6,6 +6,7 @@ untracked variables, Python attributes, or layers made on the fly in call().
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterator
 
 import ast
@@ -14,6 +15,7 @@ from ..class_source import ClassSource, FunctionNode, Signature, calls_in, metho
 from ..keras_names import dotted_name, is_keras_variable, is_layer_constructor, is_tf_variable, split_keras_name
 from ..messages import name_few
 from ..build_facts import build_reach, has_weights, layer_made_by, weighted_sublayers
+from ..saveload_calls import SAVE, SAVE_WEIGHTS, TF_SAVED_MODEL
 from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
 
 _ADD_WEIGHT_METHODS = ("add_weight", "add_variable")
@@ -33,14 +35,55 @@ def _variable_call(source: ClassSource, call: ast.Call, self_name: str) -> str |
     return None
 
 
+def _has_no_name(call: ast.Call) -> bool:
+    """`self.add_weight(shape=...)` with no `name=` (Keras 2: the first positional argument is the
+    name) and no `**kwargs` that could hold one."""
+    return not call.args and all(keyword.arg not in ("name", None) for keyword in call.keywords)
+
+
+def _keras2_folder_save(module: ModuleContext) -> str | None:
+    """How the file's first Keras 2 save to a SavedModel folder or a TF checkpoint is written
+    (`model.save("export")`, `save_format="tf"`, `tf.saved_model.save`, `save_weights("ckpt")`)."""
+    for entry in module.save_load_calls:
+        if entry.kind not in (SAVE, SAVE_WEIGHTS, TF_SAVED_MODEL):
+            continue
+        if entry.kind != TF_SAVED_MODEL and module.major_of_call(entry) != 2:
+            continue
+        folder = entry.save_format() == "tf" or (entry.path.has_extension() is False and entry.save_format() is None)
+        if entry.kind == TF_SAVED_MODEL or folder:
+            what = "a TF checkpoint" if entry.kind == SAVE_WEIGHTS else "a SavedModel folder"
+            return f"{what} (line {entry.call.lineno})"
+    return None
+
+
+def _unnamed_message(class_name: str, made: str, folder: str) -> str:
+    return (
+        f"{class_name} creates a weight with {made}() and no name=: saving to {folder}, Keras 2 fails at "
+        f"save with AttributeError: 'NoneType' object has no attribute 'replace'; pass name=\"...\" (build() "
+        f"alone does not help)"
+    )
+
+
 def _statements_with_calls(source: ClassSource, method: FunctionNode):
     for statement in source.statements(method):
         yield statement, list(calls_in(statement))
 
 
 class WeightInInit(Rule):
+    """Advice, except under Keras 2 for an add_weight() with no name in a file that saves to a
+    SavedModel folder or a TF checkpoint: tf_keras 2.21 raises at save (AttributeError: 'NoneType'
+    object has no attribute 'replace'), in __init__ and in build() alike; .keras and .h5 save and
+    load it (measured)."""
+
     code = "KS201"
     kinds = LAYERS_AND_MODELS
+
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        folder = _keras2_folder_save(module)
+        for finding in super().check_module(module):
+            if folder is not None and finding.code == self.code and finding.fix_data[:1] == ("unnamed",):
+                finding = replace(finding, message=_unnamed_message(finding.fix_data[1], finding.fix_data[2], folder))
+            yield finding
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         init = source.methods.get("__init__")
@@ -48,15 +91,21 @@ class WeightInInit(Rule):
             return
         self_name = method_self(init)
         for statement, calls in _statements_with_calls(source, init):
-            made = next((found for call in calls if (found := _variable_call(source, call, self_name))), None)
+            made_by = next(
+                ((call, found) for call in calls if (found := _variable_call(source, call, self_name))), None
+            )
+            if made_by is None:
+                continue
+            call, made = made_by
             if made == "tf.Variable" and source.major == 3:
                 continue  # not saved at all, wherever it is made: KS202's finding, on the same line
-            if made:
-                yield self.finding(
-                    _statement_position(statement),
-                    f"{source.name} creates a weight with {made}() in __init__: it is made before the input "
-                    f"shape is known; create it in build(self, input_shape) (advice: it still saves and loads)",
-                )
+            unnamed = source.major == 2 and made in (f"{self_name}.add_weight", f"{self_name}.add_variable")
+            yield self.finding(
+                _statement_position(statement),
+                f"{source.name} creates a weight with {made}() in __init__: it is made before the input "
+                f"shape is known; create it in build(self, input_shape) (advice: it still saves and loads)",
+                fix_data=("unnamed", source.name, made) if unnamed and _has_no_name(call) else (),
+            )
 
 
 class RawTfVariable(Rule):
