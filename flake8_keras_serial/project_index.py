@@ -66,7 +66,10 @@ _ROOTS: dict[tuple[Path, str], tuple[float, Path]] = {}
 
 
 def _folder_root(folder: Path) -> Path:
-    key = (folder, os.getcwd())
+    try:
+        key = (folder, os.getcwd())
+    except OSError:  # the working folder was removed: only a marker can answer
+        return _search_root(folder)
     known = _ROOTS.get(key)
     now = time.monotonic()
     if known is not None and _fresh(known[0], now):
@@ -427,8 +430,6 @@ def build_index(root: Path, project_major: int, previous: ProjectIndex | None = 
 _MEMO: dict[tuple[Path, int], tuple[float | None, ProjectIndex]] = {}
 # None: validate once per process. A number of seconds: at most that often (the language server).
 _revalidate_seconds: float | None = None
-# How many times this process walked a project's files to build or re-validate its index.
-validations = 0
 
 
 def _fresh(validated: float | None, now: float) -> bool:
@@ -438,13 +439,11 @@ def _fresh(validated: float | None, now: float) -> bool:
 def project_index(root: Path, project_major: int) -> ProjectIndex:
     """The index for this process: walked and validated the first time `root` is asked for,
     again only after `invalidate` (or when `revalidate_every` asked for it)."""
-    global validations
     key = (root, project_major)
     memo = _MEMO.get(key)
     now = time.monotonic()
     if memo is not None and _fresh(memo[0], now):
         return memo[1]
-    validations += 1
     index = build_index(root, project_major, memo[1] if memo is not None else None)
     _MEMO[key] = (now, index)
     return index
