@@ -12,8 +12,12 @@ disk by whichever process needs it, and kept in an on-disk cache:
 * writers replace the cache file atomically (write a temporary file, then
   `os.replace`), so concurrent flake8 workers never see a torn file; at
   worst one worker's new summaries are lost and rebuilt on the next run;
-* within one process the index is built once and re-validated (by `stat`)
-  at most every few seconds.
+* within one process the index is built and validated (by `stat`) once, the
+  first time a project is asked for: a flake8 or `keras-serial check` run is
+  one process. A long-lived process (the language server) says when files
+  changed with `invalidate`, or asks with `revalidate_every` for a
+  re-validation at most every few seconds; either way the index it had is
+  re-validated against the disk, not rebuilt.
 
 The file being checked is always summarised from the text flake8 hands
 over, so an unsaved editor buffer counts as it is.
@@ -43,7 +47,6 @@ from .owners import Builders
 FORMAT_VERSION = 6
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
-_REVALIDATE_SECONDS = 2.0
 # A run started in a home folder without project markers must not index the disk.
 MAX_FILES = 20_000
 
@@ -53,9 +56,30 @@ def find_project_root(path: Path) -> Path:
     one, the working folder when the file is inside it (one project for the
     whole run, not one per folder), else the outermost package the file is in
     (an installed package: one project, not one per subpackage), else the
-    file's folder."""
+    file's folder. Answered once per folder in a process (see `invalidate`)."""
     start = path.resolve()
-    folder = start if start.is_dir() else start.parent
+    return _folder_root(start if start.is_dir() else start.parent)
+
+
+# (resolved folder, working folder) -> (when it was found, the project root)
+_ROOTS: dict[tuple[Path, str], tuple[float, Path]] = {}
+
+
+def _folder_root(folder: Path) -> Path:
+    try:
+        key = (folder, os.getcwd())
+    except OSError:  # the working folder was removed: only a marker can answer
+        return _search_root(folder)
+    known = _ROOTS.get(key)
+    now = time.monotonic()
+    if known is not None and _fresh(known[0], now):
+        return known[1]
+    root = _search_root(folder)
+    _ROOTS[key] = (now, root)
+    return root
+
+
+def _search_root(folder: Path) -> Path:
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
@@ -402,24 +426,49 @@ def build_index(root: Path, project_major: int, previous: ProjectIndex | None = 
     return index
 
 
-_MEMO: dict[tuple[Path, int], tuple[float, ProjectIndex]] = {}
+# (root, major) -> (when it was validated, None once invalidated; the index)
+_MEMO: dict[tuple[Path, int], tuple[float | None, ProjectIndex]] = {}
+# None: validate once per process. A number of seconds: at most that often (the language server).
+_revalidate_seconds: float | None = None
+
+
+def _fresh(validated: float | None, now: float) -> bool:
+    return validated is not None and (_revalidate_seconds is None or now - validated < _revalidate_seconds)
 
 
 def project_index(root: Path, project_major: int) -> ProjectIndex:
-    """The index for this process, re-validated at most every few seconds."""
+    """The index for this process: walked and validated the first time `root` is asked for,
+    again only after `invalidate` (or when `revalidate_every` asked for it)."""
     key = (root, project_major)
     memo = _MEMO.get(key)
     now = time.monotonic()
-    if memo is not None and now - memo[0] < _REVALIDATE_SECONDS:
+    if memo is not None and _fresh(memo[0], now):
         return memo[1]
     index = build_index(root, project_major, memo[1] if memo is not None else None)
     _MEMO[key] = (now, index)
     return index
 
 
+def invalidate(root: Path | None = None) -> None:
+    """Files of `root` (of every project, without one) may have changed on disk: its index is
+    re-validated against the disk on its next use, and project roots are looked for again."""
+    for key, (_, index) in list(_MEMO.items()):
+        if root is None or key[0] == root:
+            _MEMO[key] = (None, index)
+    _ROOTS.clear()
+
+
+def revalidate_every(seconds: float | None) -> None:
+    """A long-lived process: re-validate indexes and project roots at most every `seconds`
+    (None: once per process, the default), so changes it is not told about are seen too."""
+    global _revalidate_seconds
+    _revalidate_seconds = seconds
+
+
 def forget_project_indexes() -> None:
-    """Read every project again on the next check (the language server, after a file changed)."""
+    """Drop every index and project root of this process: the next check reads the disk cache."""
     _MEMO.clear()
+    _ROOTS.clear()
 
 
 @dataclass
@@ -436,8 +485,9 @@ class ProjectContext:
     @classmethod
     def for_file(cls, filename: str, project_major: int, root: str | None = None) -> "ProjectContext":
         path = Path.cwd() / "stdin.py" if filename in ("stdin", "-", "") else Path(filename)
-        project_root = Path(root).resolve() if root else find_project_root(path)
-        return cls(project_root, path.resolve(), project_major)
+        resolved = path.resolve()
+        project_root = Path(root).resolve() if root else _folder_root(resolved.parent)
+        return cls(project_root, resolved, project_major)
 
     @property
     def module(self) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, run_flake8
+from flake8_keras_serial import project_index
+from flake8_keras_serial.checker import check_lines
 from test_fixtures import expected_findings
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -212,3 +214,74 @@ def test_keras_reached_through_the_projects_own_compat_module(tmp_path, version)
         f"./{path}:{line}:{col}:{message.split()[0]}"
         for path, line, col, message in (entry.split(":", 3) for entry in checked.stdout.splitlines())
     ) == expected
+
+
+def _check_in_process(path: Path) -> list[tuple[int, int, str]]:
+    lines = path.read_text().splitlines(keepends=True)
+    found = check_lines(lines, 3, filename=str(path))
+    return sorted((f.line, f.col + 1, f.code) for f in found if f.code in ("KS000", "KS301", "KS105", "KS107"))
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """A fresh process's index state; counts the walks of a project's files and the root searches."""
+    project_index.forget_project_indexes()
+    walks, searches = [], []
+    walk, search = project_index._walk_python_files, project_index._search_root
+    monkeypatch.setattr(project_index, "_walk_python_files", lambda root: (walks.append(root), walk(root))[1])
+    monkeypatch.setattr(project_index, "_search_root", lambda folder: (searches.append(folder), search(folder))[1])
+    yield walks, searches
+    project_index.revalidate_every(None)
+    project_index.forget_project_indexes()
+
+
+def test_one_process_walks_a_project_once_and_looks_for_its_root_once_per_folder(tmp_path, counted):
+    """What a flake8 -j1 run or `keras-serial check` does: every file of the project, in one
+    process, twice; the findings are the announced ones and the project's files are walked once."""
+    walks, searches = counted
+    project = tmp_path / "classic"
+    shutil.copytree(PROJECTS / "classic", project)
+    files = sorted(project.rglob("*.py"))
+    for _ in range(2):
+        for path in files:
+            assert _check_in_process(path) == expected_findings(path), path
+    assert walks == [project.resolve()]
+    assert sorted(searches) == sorted({path.resolve().parent for path in files})
+
+
+def test_a_long_lived_process_sees_an_edit_of_another_module_once_told_or_after_the_interval(
+    tmp_path, counted, monkeypatch
+):
+    """The language server: `invalidate` (on didSave, watched files) re-validates the index
+    it had, and with `revalidate_every` an edit no event announced is seen after the interval."""
+    walks, _ = counted
+    project = tmp_path / "classic"
+    shutil.copytree(PROJECTS / "classic", project)
+    serve, train = project / "serve.py", project / "train.py"
+    original = train.read_text()
+    registered = original.replace("class Scale(", "@keras.saving.register_keras_serializable()\nclass Scale(")
+    registers_scale = "'Custom>Scale'"  # serve.py is told to import train
+
+    def load_message() -> str:
+        lines = serve.read_text().splitlines(keepends=True)
+        (finding,) = [f for f in check_lines(lines, 3, filename=str(serve)) if f.code == "KS301"]
+        return finding.message
+
+    assert registers_scale not in load_message()
+    train.write_text(registered)
+    assert registers_scale not in load_message()  # one process, not told: the index it validated
+    project_index.invalidate(project.resolve())
+    assert registers_scale in load_message()
+    assert len(walks) == 2
+    clock = [1000.0]
+    monkeypatch.setattr(project_index.time, "monotonic", lambda: clock[0])
+    project_index.revalidate_every(2.0)
+    project_index.invalidate()
+    load_message()
+    train.write_text(original)
+    os.utime(train, ns=(1, 1))  # a stamp that differs whatever the file system's clock
+    clock[0] += 1.0
+    assert registers_scale in load_message()  # within the interval
+    clock[0] += 2.0
+    assert registers_scale not in load_message()
+    assert len(walks) == 4

@@ -19,7 +19,7 @@ from pygls.workspace import TextDocument
 from .. import __version__
 from ..checker import check_lines
 from ..fixes.engine import FIXERS, _noqa, fix_source
-from ..project_index import forget_project_indexes
+from ..project_index import invalidate, revalidate_every
 from ..report import rule_link, rule_page
 from ..rules.base import Finding
 from . import edits
@@ -29,6 +29,8 @@ SOURCE = "keras-serial"
 FIX_ALL_KIND = "source.fixAll.keras-serial"
 # Changes arrive per keystroke; check once the typing pauses.
 DEBOUNCE_SECONDS = 0.015
+# Files changed outside the editor (git checkout, a script) with no event sent: seen after this.
+REVALIDATE_SECONDS = 2.0
 
 
 class KerasSerialServer(LanguageServer):
@@ -150,6 +152,8 @@ server = KerasSerialServer()
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: KerasSerialServer, params: types.InitializeParams) -> None:
+    # A long-lived process: the project index is not validated only once, as in a flake8 run.
+    revalidate_every(REVALIDATE_SECONDS)
     ls.settings.update(params.initialization_options)
 
 
@@ -173,14 +177,14 @@ def did_change(ls: KerasSerialServer, params: types.DidChangeTextDocumentParams)
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: KerasSerialServer, params: types.DidSaveTextDocumentParams) -> None:
-    # A saved module can register a class another open file uses: read the project again.
-    forget_project_indexes()
+    # A saved module can register a class another open file uses: re-validate the project.
+    invalidate()
     ls.publish_all_open()
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def did_change_watched_files(ls: KerasSerialServer, params: types.DidChangeWatchedFilesParams) -> None:
-    forget_project_indexes()
+    invalidate()
     ls.publish_all_open()
 
 
