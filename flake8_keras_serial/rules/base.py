@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import tokenize
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Iterable, Iterator
@@ -66,8 +67,27 @@ class ModuleContext:
         if index is None:
             return None
         project = self.project
+        if self._unchanged_on_disk(index):
+            return index  # its summary of this file is the file being checked
         summary = summarize(self.facts.tree, self.lines, project.project_major, project.import_context, self.facts)
         return index.with_module(self.project.module, summary)
+
+    def _unchanged_on_disk(self, index: ProjectIndex) -> bool:
+        """The text being checked is the file the index summarised (flake8 and `check` read it
+        from disk; an editor's unsaved buffer differs): summarising it again would only cost time."""
+        relative = index.paths.get(self.project.module)
+        entry = index.entries.get(relative) if relative is not None else None
+        if not isinstance(entry, dict):
+            return False
+        path = index.root / relative
+        try:
+            stat = path.stat()
+            if entry.get("stamp") != [stat.st_mtime_ns, stat.st_size]:
+                return False
+            with tokenize.open(path) as handle:
+                return handle.read() == "".join(self.lines)
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            return False
 
     def rebuilt_by(self, source: ClassSource) -> str | None:
         """The custom class that builds this layer again on load, when only such classes
