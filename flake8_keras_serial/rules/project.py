@@ -212,8 +212,7 @@ class Missing:
 
     def message(self, limit: int = 3) -> str:
         parts = []
-        entries = [f'"{name}": {name}' for name, _ in self.custom_objects]
-        entries += [f'"{name}": {owner}(...).{name}' for name, owner in self.methods]
+        entries = self._entries()
         if entries:
             modules = sorted({module for _, module in self.custom_objects})
             where = f" (defined in {_listed(modules)})" if modules else ""
@@ -228,9 +227,13 @@ class Missing:
 
     def details(self) -> list[str]:
         """Every entry and import the message may shorten to "and N more" (--format json lists them)."""
+        return self._entries() + [f"import {module}" for module, _ in self.imports]
+
+    def _entries(self) -> list[str]:
+        """The custom_objects entries, as `"key": value`: the objects, then the bound methods."""
         entries = [f'"{name}": {name}' for name, _ in self.custom_objects]
         entries += [f'"{name}": {owner}(...).{name}' for name, owner in self.methods]
-        return entries + [f"import {module}" for module, _ in self.imports]
+        return entries
 
     def unloadable_message(self) -> str:
         methods = _listed([f"{owner}(...).{name}" for name, owner in self.unloadable])
