@@ -94,6 +94,34 @@ def test_compile_false_needs_no_loss_or_metric(tmp_path):
     )
 
 
+FOCAL_LOSS = (
+    "def focal_loss(gamma=2.0):\n    def focal_loss_fixed(y_true, y_pred):\n"
+    "        return keras.ops.mean(keras.ops.square(y_true - y_pred)) * gamma\n\n    return focal_loss_fixed\n"
+)
+
+
+def test_a_closure_made_by_a_factory_is_keyed_by_the_inner_functions_name(tmp_path):
+    """Keras saves `loss=focal_loss(2.0)` as 'focal_loss_fixed' (measured, Keras 3.15.1 and tf_keras 2.21):
+    that is the key custom_objects needs, with the factory's call as the value; {"focal_loss": ...} still fails."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "train.py").write_text(
+        "import keras\n\n\n" + FOCAL_LOSS + "\n\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss=focal_loss(2.0))\nmodel.save('m.keras')\n"
+    )
+    (tmp_path / "serve.py").write_text(
+        "import keras\n\nfrom train import focal_loss\n\nmodel = keras.models.load_model('m.keras')\n"
+        "model = keras.models.load_model('m.keras', custom_objects={'focal_loss': focal_loss()})\n"
+        "model = keras.models.load_model('m.keras', custom_objects={'focal_loss_fixed': focal_loss()})\n"
+    )
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "serve.py", cwd=tmp_path)
+    assert result.stdout == (
+        "serve.py:5:9: KS301 load_model() of 'm.keras' cannot find the model saved there: "
+        'pass custom_objects={"focal_loss_fixed": focal_loss(2.0)} (defined in train)\n'
+        "serve.py:6:9: KS301 load_model() of 'm.keras' cannot find the model saved there: "
+        'custom_objects lacks "focal_loss_fixed": focal_loss(2.0) (defined in train)\n'
+    )
+
+
 def test_incomplete_custom_objects_and_layer_functions_across_modules(tmp_path):
     """The keys a custom_objects dict lacks are named (at most three, then "and N more"); a function
     imported from another module and given to a layer is needed too; model_from_json() needs what

@@ -34,6 +34,8 @@ class Needed:
     registered: bool
     keys: tuple[str, ...]
     library: str
+    factory: str = ""  # a closure: the function that made it (its name is the inner function's)
+    arguments: str = ""  # the factory call's arguments as the saving module writes them
 
 
 class LoadWithoutCustomObjects(Rule):
@@ -161,9 +163,16 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
     # Functions given to layers are needed by every load; loss/metric functions and methods only to compile.
     for kind, pairs in (("layer function", functions), ("function", compiled)):
         for owner, name in sorted(pairs):
-            if (key := _function_key(index, owner, name)) is not None:
-                registered = key[1] in index.modules[key[0]].get("registered_functions", [])
-                found.setdefault(key, Needed(key[1], key[0], kind, registered, (), "keras"))
+            if (key := _function_key(index, owner, name)) is None:
+                continue
+            # `loss=focal_loss(2.0)`: Keras saves the closure under its own name, focal_loss_fixed.
+            inner = index.modules[key[0]].get("factories", {}).get(key[1]) if kind == "function" else None
+            arguments = index.modules[owner].get("compiled_calls", {}).get(name)
+            if inner is not None and arguments is not None:
+                found.setdefault((key[0], inner), Needed(inner, key[0], kind, False, (), "keras", key[1], arguments))
+                continue
+            registered = key[1] in index.modules[key[0]].get("registered_functions", [])
+            found.setdefault(key, Needed(key[1], key[0], kind, registered, (), "keras"))
     for owner, name in sorted(methods):
         class_name, _, method = name.rpartition(".")
         found.setdefault((owner, name), Needed(method, owner, "method", False, (class_name,), "keras"))
@@ -209,6 +218,7 @@ class Missing:
     methods: tuple[tuple[str, str], ...] = ()
     given: bool = False  # the call has a custom_objects dict, which lacks these
     unloadable: tuple[tuple[str, str], ...] = ()  # Keras 3: bound methods as the loss or metrics
+    factories: tuple[tuple[str, str, str], ...] = ()  # (key, factory, its arguments): a closure's entry
 
     def message(self, limit: int = 3) -> str:
         parts = []
@@ -231,7 +241,8 @@ class Missing:
 
     def _entries(self) -> list[str]:
         """The custom_objects entries, as `"key": value`: the objects, then the bound methods."""
-        entries = [f'"{name}": {name}' for name, _ in self.custom_objects]
+        made = {key: f"{factory}({arguments})" for key, factory, arguments in self.factories}
+        entries = [f'"{name}": {made.get(name, name)}' for name, _ in self.custom_objects]
         entries += [f'"{name}": {owner}(...).{name}' for name, owner in self.methods]
         return entries
 
@@ -243,7 +254,11 @@ class Missing:
         )
 
     def fix_data(self) -> tuple:
-        return (("custom_objects", self.custom_objects), ("imports", tuple(module for module, _ in self.imports)))
+        return (
+            ("custom_objects", self.custom_objects),
+            ("imports", tuple(module for module, _ in self.imports)),
+            ("factories", self.factories),
+        )
 
 
 def _missing(
@@ -259,6 +274,7 @@ def _missing(
     imports: dict[str, str] = {}
     methods: set[tuple[str, str]] = set()
     unloadable: set[tuple[str, str]] = set()
+    factories: set[tuple[str, str, str]] = set()
     for item in needed:
         if compile_false and item.kind in (*_COMPILE_ONLY, "function", "method"):
             continue
@@ -277,6 +293,8 @@ def _missing(
             if major == 2 and item.kind in _FOUND_BY_MODULE_IN_KERAS_2 and found_by_module:
                 continue
             custom_objects.add((item.name, item.module))
+            if item.factory:
+                factories.add((item.name, item.factory, item.arguments))
         elif item.module not in imported:
             imports.setdefault(item.module, item.keys[0] if item.keys else item.name)
     if unloadable:
@@ -284,7 +302,13 @@ def _missing(
     if not custom_objects and not imports and not methods:
         return None
     given_dict = "custom_objects" in entry.keywords
-    return Missing(tuple(sorted(custom_objects)), tuple(sorted(imports.items())), tuple(sorted(methods)), given_dict)
+    return Missing(
+        tuple(sorted(custom_objects)),
+        tuple(sorted(imports.items())),
+        tuple(sorted(methods)),
+        given_dict,
+        factories=tuple(sorted(factories)),
+    )
 
 
 RULES = [LoadWithoutCustomObjects()]
