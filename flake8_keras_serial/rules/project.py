@@ -17,7 +17,7 @@ from ..keras_names import api_named
 from ..messages import HINT, MAX_MESSAGE
 from ..project_index import ProjectIndex
 from ..saveload_calls import CONFIG_LOADS, LOAD_MODEL, SaveLoadCall
-from .base import Finding, ModuleContext, Rule
+from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
 
 # Keras 2's .keras loader imports the module of a top-level model, loss or
 # metric class itself (see KS105), so those need no registration there.
@@ -146,8 +146,13 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
                     functions |= {(saving_module, name) for name in save.get("functions", [])}
                     methods |= {(saving_module, name) for name in save.get("methods", [])}
     if not linked:
-        return False, [_as_needed(owner, item, index) for owner, item in index.classes()]
+        return False, [
+            _as_needed(owner, item, index)
+            for owner, item in index.classes()
+            if not _rebuilt_by_owner(index, (owner, item["name"]), item)
+        ]
     found: dict[tuple[str, str], Needed] = {}
+    seen: set[tuple[str, str]] = set()
     stack = list(names)
     while stack:
         owner, name = stack.pop()
@@ -156,9 +161,11 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
             continue
         defined_in = index.module_of(item) or owner
         key = (defined_in, item["name"])
-        if key in found:
+        if key in seen:
             continue
-        found[key] = _as_needed(defined_in, item, index)
+        seen.add(key)
+        if not _rebuilt_by_owner(index, key, item):
+            found[key] = _as_needed(defined_in, item, index)
         stack += [(defined_in, used) for used in item.get("uses", [])]
     # Functions given to layers are needed by every load; loss/metric functions and methods only to compile.
     for kind, pairs in (("layer function", functions), ("function", compiled)):
@@ -177,6 +184,12 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
         class_name, _, method = name.rpartition(".")
         found.setdefault((owner, name), Needed(method, owner, "method", False, (class_name,), "keras"))
     return True, list(found.values())
+
+
+def _rebuilt_by_owner(index: ProjectIndex, key: tuple[str, str], item: dict) -> bool:
+    """A layer that only custom classes build, none serializing it: the saved file holds the owner's
+    config, whose constructor builds the layer again on load (owners.py, as for KS101-KS106)."""
+    return item["kind"] in LAYERS_AND_MODELS and index.builders(key, except_module="").rebuilt_by is not None
 
 
 def _function_key(index: ProjectIndex, module: str, name: str) -> tuple[str, str] | None:
