@@ -63,6 +63,8 @@ def summarize(
         "other_classes": unresolved,
         "functions": sorted(name for name in facts.functions if _is_top_level(tree, name)),
         "registered_functions": sorted(facts.registered_functions),
+        "factories": _factories(tree),
+        "compiled_calls": _compiled_calls(facts),
         "built_outside_classes": sorted(built_outside_classes(facts, all_classes)),
         "registration_wrappers": {
             name: f"{api.library}.{api.path}" for name, api in sorted(facts.registration_wrappers.items())
@@ -212,6 +214,52 @@ def _compile_values(facts: ModuleFacts) -> list[ast.expr]:
     return values
 
 
+def _factories(tree: ast.Module) -> dict[str, str]:
+    """`{"focal_loss": "focal_loss_fixed"}` for a top-level function that defines a nested function
+    and returns it: Keras saves the closure under the inner function's name."""
+    found = {}
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        inner = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        returned = [
+            item.value.id
+            for item in node.body
+            if isinstance(item, ast.Return) and isinstance(item.value, ast.Name) and item.value.id in inner
+        ]
+        if len(set(returned)) == 1:
+            found[node.name] = returned[0]
+    return found
+
+
+def _compiled_calls(facts: ModuleFacts) -> dict[str, str]:
+    """`{"focal_loss": "2.0"}` for `compile(loss=focal_loss(2.0))`: the arguments, as written, of each
+    call (of a name that is not Keras's) handed to compile(); "..." when they are not all literals.
+    The first call of a name counts."""
+    found: dict[str, str] = {}
+    for value in _compile_values(facts):
+        for node in ast.walk(value):
+            if not (isinstance(node, ast.Call) and (name := dotted_name(node.func))) or name in found:
+                continue
+            if split_keras_name(facts.imports.qualify_dotted(name)) is not None:
+                continue
+            found[name] = _literal_arguments(node)
+    return found
+
+
+def _literal_arguments(call: ast.Call) -> str:
+    arguments = [*call.args, *(item.value for item in call.keywords)]
+    try:
+        for argument in arguments:
+            ast.literal_eval(argument)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return "..."
+    if any(item.arg is None for item in call.keywords):
+        return "..."
+    texts = [ast.unparse(item) for item in call.args]
+    return ", ".join(texts + [f"{item.arg}={ast.unparse(item.value)}" for item in call.keywords])
+
+
 def _compiled_names(facts: ModuleFacts) -> set[str]:
     """Names of functions and classes handed to compile(loss=..., metrics=...)."""
     found = set()
@@ -260,6 +308,8 @@ def valid_summary(summary: object) -> bool:
             for item in saves
         )
         and _string_map(aliases)
+        and _string_map(summary.get("factories", {}))
+        and _string_map(summary.get("compiled_calls", {}))
         and _string_map(wrappers)
         and ("model_io" not in summary or valid_model_io(summary["model_io"]))
         and valid_export_summary(summary)

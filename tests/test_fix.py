@@ -132,6 +132,36 @@ def test_ks301_fix_imports_a_module_that_only_defines_things(tmp_path):
     )
 
 
+def test_ks301_fix_keys_a_factorys_closure_by_the_inner_functions_name(tmp_path):
+    """compile(loss=focal_loss(gamma=3.0)) saves 'focal_loss_fixed': the fix imports the factory and
+    calls it with the arguments the training module gives; a call with non-literal arguments is left unfixed."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "losses.py").write_text(
+        "import keras\n\n\ndef focal_loss(gamma=2.0):\n    def focal_loss_fixed(y_true, y_pred):\n"
+        "        return keras.ops.mean(keras.ops.square(y_true - y_pred)) * gamma\n\n    return focal_loss_fixed\n"
+    )
+    (tmp_path / "train.py").write_text(
+        "import keras\n\nfrom losses import focal_loss\n\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss=focal_loss(gamma=3.0))\nmodel.save('m.keras')\n"
+    )
+    (tmp_path / "serve.py").write_text("import keras\n\nmodel = keras.models.load_model('m.keras')\n")
+    fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=tmp_path)
+    assert (fixed.returncode, fixed.stderr) == (1, "fixed serve.py: KS301\n")
+    assert (tmp_path / "serve.py").read_text() == (
+        "from losses import focal_loss\nimport keras\n\n"
+        "model = keras.models.load_model('m.keras', custom_objects={\"focal_loss_fixed\": focal_loss(gamma=3.0)})\n"
+    )
+    train = (tmp_path / "train.py").read_text().replace("gamma=3.0", "gamma=GAMMA")
+    (tmp_path / "train.py").write_text(train.replace("model = ", "GAMMA = 3.0\nmodel = ", 1))
+    (tmp_path / "serve.py").write_text("import keras\n\nmodel = keras.models.load_model('m.keras')\n")
+    fixed = run_cli("fix", "--write", "--keras-version=3", "--select=KS301", "serve.py", cwd=tmp_path)
+    assert (fixed.returncode, fixed.stderr) == (
+        0,
+        "serve.py:3:9: KS301 not fixed: the arguments compile() gives focal_loss() are not literals: "
+        "write the factory call with the training arguments by hand\n",
+    )
+
+
 @pytest.mark.parametrize(
     "work",
     [

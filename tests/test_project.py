@@ -94,6 +94,66 @@ def test_compile_false_needs_no_loss_or_metric(tmp_path):
     )
 
 
+FOCAL_LOSS = (
+    "def focal_loss(gamma=2.0):\n    def focal_loss_fixed(y_true, y_pred):\n"
+    "        return keras.ops.mean(keras.ops.square(y_true - y_pred)) * gamma\n\n    return focal_loss_fixed\n"
+)
+
+
+def test_a_closure_made_by_a_factory_is_keyed_by_the_inner_functions_name(tmp_path):
+    """Keras saves `loss=focal_loss(2.0)` as 'focal_loss_fixed' (measured, Keras 3.15.1 and tf_keras 2.21):
+    that is the key custom_objects needs, with the factory's call as the value; {"focal_loss": ...} still fails."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "train.py").write_text(
+        "import keras\n\n\n" + FOCAL_LOSS + "\n\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss=focal_loss(2.0))\nmodel.save('m.keras')\n"
+    )
+    (tmp_path / "serve.py").write_text(
+        "import keras\n\nfrom train import focal_loss\n\nmodel = keras.models.load_model('m.keras')\n"
+        "model = keras.models.load_model('m.keras', custom_objects={'focal_loss': focal_loss()})\n"
+        "model = keras.models.load_model('m.keras', custom_objects={'focal_loss_fixed': focal_loss()})\n"
+    )
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "serve.py", cwd=tmp_path)
+    assert result.stdout == (
+        "serve.py:5:9: KS301 load_model() of 'm.keras' cannot find the model saved there: "
+        'pass custom_objects={"focal_loss_fixed": focal_loss(2.0)} (defined in train)\n'
+        "serve.py:6:9: KS301 load_model() of 'm.keras' cannot find the model saved there: "
+        'custom_objects lacks "focal_loss_fixed": focal_loss(2.0) (defined in train)\n'
+    )
+
+
+OWNED_BLOCK = (
+    "import keras\n\n\nclass Block(keras.layers.Layer):\n    def __init__(self, units):\n"
+    "        super().__init__()\n        self.units = units\n\n    def call(self, x):\n        return x\n\n\n"
+    "@keras.saving.register_keras_serializable(package='app')\nclass Owner(keras.layers.Layer):\n"
+    "    def __init__(self, units=4, **kwargs):\n        super().__init__(**kwargs)\n"
+    "        self.units = units\n        self.block = Block(units)\n\n"
+    "    def call(self, x):\n        return self.block(x)\n\n"
+    "    def get_config(self):\n        return {**super().get_config(), 'units': self.units}\n"
+)
+
+
+@pytest.mark.parametrize("outside", [False, True])
+def test_a_layer_only_its_registered_owner_builds_is_not_needed_by_the_load(tmp_path, outside):
+    """Block, unregistered, is built only in Owner's constructor, which builds it again on load
+    (measured, Keras 3.15.1: the loader that imports blocks loads): the load is silent. Once the
+    Functional model also holds a Block of its own, its config is saved and the load needs it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "blocks.py").write_text(OWNED_BLOCK)
+    layers = "Block(2)(Owner(4)(inputs))" if outside else "Owner(4)(inputs)"
+    (tmp_path / "train.py").write_text(
+        "import keras\n\nfrom blocks import Block, Owner\n\ninputs = keras.Input((3,))\n"
+        f"keras.Model(inputs, {layers}).save('m.keras')\n"
+    )
+    (tmp_path / "serve.py").write_text("import keras\n\nimport blocks\n\nmodel = keras.models.load_model('m.keras')\n")
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "serve.py", cwd=tmp_path)
+    expected = (
+        "serve.py:5:9: KS301 load_model() of 'm.keras' cannot find the model saved there: "
+        'pass custom_objects={"Block": Block} (defined in blocks)\n'
+    )
+    assert result.stdout == (expected if outside else "")
+
+
 def test_incomplete_custom_objects_and_layer_functions_across_modules(tmp_path):
     """The keys a custom_objects dict lacks are named (at most three, then "and N more"); a function
     imported from another module and given to a layer is needed too; model_from_json() needs what

@@ -29,15 +29,24 @@ class PassCustomObjects:
         if len(set(names)) < len(names):
             twice = sorted({name for name in names if names.count(name) > 1})
             return f"several modules define a custom object named {', '.join(twice)}: choose one by hand"
+        # A closure's key is the inner function's name; its value, a call of the factory that made it.
+        made = {key: (factory, arguments) for key, factory, arguments in data.get("factories", ())}
+        unknown = sorted(f"{made[name][0]}()" for name in names if name in made and made[name][1] == "...")
+        if unknown:
+            return (
+                f"the arguments compile() gives {', '.join(unknown)} are not literals: "
+                "write the factory call with the training arguments by hand"
+            )
         defined_here = {
             node.name.value for node in context.module.body if isinstance(node, (cst.ClassDef, cst.FunctionDef))
         }
         bound = {local for local, _ in context.imports.items()} | defined_here
-        from_imports = [
-            (name, module) for name, module in objects if name not in bound and module != context.module_name
-        ]
+        imported = list(dict.fromkeys((made[name][0] if name in made else name, module) for name, module in objects))
+        here = context.module_name
+        from_imports = [(name, module) for name, module in imported if name not in bound and module != here]
         plain_imports = list(data.get("imports", ()))
-        refusal = _working_import(context, [module for _, module in from_imports] + plain_imports, names)
+        moved = [name for name, _ in imported]
+        refusal = _working_import(context, [module for _, module in from_imports] + plain_imports, moved)
         if refusal is not None:
             return refusal
         for name, module in from_imports:
@@ -45,7 +54,10 @@ class PassCustomObjects:
         for module in plain_imports:
             context.require_import(f"import {module}")
         if objects:
-            mapping = cst.parse_expression("{" + ", ".join(f'"{name}": {name}' for name, _ in objects) + "}")
+            values = [f"{made[name][0]}({made[name][1]})" if name in made else name for name, _ in objects]
+            mapping = cst.parse_expression(
+                "{" + ", ".join(f'"{name}": {value}' for (name, _), value in zip(objects, values)) + "}"
+            )
             no_space = cst.SimpleWhitespace("")
             argument = cst.Arg(
                 mapping,

@@ -17,7 +17,7 @@ from ..keras_names import api_named
 from ..messages import HINT, MAX_MESSAGE
 from ..project_index import ProjectIndex
 from ..saveload_calls import CONFIG_LOADS, LOAD_MODEL, SaveLoadCall
-from .base import Finding, ModuleContext, Rule
+from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
 
 # Keras 2's .keras loader imports the module of a top-level model, loss or
 # metric class itself (see KS105), so those need no registration there.
@@ -34,6 +34,8 @@ class Needed:
     registered: bool
     keys: tuple[str, ...]
     library: str
+    factory: str = ""  # a closure: the function that made it (its name is the inner function's)
+    arguments: str = ""  # the factory call's arguments as the saving module writes them
 
 
 class LoadWithoutCustomObjects(Rule):
@@ -144,8 +146,13 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
                     functions |= {(saving_module, name) for name in save.get("functions", [])}
                     methods |= {(saving_module, name) for name in save.get("methods", [])}
     if not linked:
-        return False, [_as_needed(owner, item, index) for owner, item in index.classes()]
+        return False, [
+            _as_needed(owner, item, index)
+            for owner, item in index.classes()
+            if not _rebuilt_by_owner(index, (owner, item["name"]), item)
+        ]
     found: dict[tuple[str, str], Needed] = {}
+    seen: set[tuple[str, str]] = set()
     stack = list(names)
     while stack:
         owner, name = stack.pop()
@@ -154,20 +161,35 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
             continue
         defined_in = index.module_of(item) or owner
         key = (defined_in, item["name"])
-        if key in found:
+        if key in seen:
             continue
-        found[key] = _as_needed(defined_in, item, index)
+        seen.add(key)
+        if not _rebuilt_by_owner(index, key, item):
+            found[key] = _as_needed(defined_in, item, index)
         stack += [(defined_in, used) for used in item.get("uses", [])]
     # Functions given to layers are needed by every load; loss/metric functions and methods only to compile.
     for kind, pairs in (("layer function", functions), ("function", compiled)):
         for owner, name in sorted(pairs):
-            if (key := _function_key(index, owner, name)) is not None:
-                registered = key[1] in index.modules[key[0]].get("registered_functions", [])
-                found.setdefault(key, Needed(key[1], key[0], kind, registered, (), "keras"))
+            if (key := _function_key(index, owner, name)) is None:
+                continue
+            # `loss=focal_loss(2.0)`: Keras saves the closure under its own name, focal_loss_fixed.
+            inner = index.modules[key[0]].get("factories", {}).get(key[1]) if kind == "function" else None
+            arguments = index.modules[owner].get("compiled_calls", {}).get(name)
+            if inner is not None and arguments is not None:
+                found.setdefault((key[0], inner), Needed(inner, key[0], kind, False, (), "keras", key[1], arguments))
+                continue
+            registered = key[1] in index.modules[key[0]].get("registered_functions", [])
+            found.setdefault(key, Needed(key[1], key[0], kind, registered, (), "keras"))
     for owner, name in sorted(methods):
         class_name, _, method = name.rpartition(".")
         found.setdefault((owner, name), Needed(method, owner, "method", False, (class_name,), "keras"))
     return True, list(found.values())
+
+
+def _rebuilt_by_owner(index: ProjectIndex, key: tuple[str, str], item: dict) -> bool:
+    """A layer that only custom classes build, none serializing it: the saved file holds the owner's
+    config, whose constructor builds the layer again on load (owners.py, as for KS101-KS106)."""
+    return item["kind"] in LAYERS_AND_MODELS and index.builders(key, except_module="").rebuilt_by is not None
 
 
 def _function_key(index: ProjectIndex, module: str, name: str) -> tuple[str, str] | None:
@@ -209,11 +231,11 @@ class Missing:
     methods: tuple[tuple[str, str], ...] = ()
     given: bool = False  # the call has a custom_objects dict, which lacks these
     unloadable: tuple[tuple[str, str], ...] = ()  # Keras 3: bound methods as the loss or metrics
+    factories: tuple[tuple[str, str, str], ...] = ()  # (key, factory, its arguments): a closure's entry
 
     def message(self, limit: int = 3) -> str:
         parts = []
-        entries = [f'"{name}": {name}' for name, _ in self.custom_objects]
-        entries += [f'"{name}": {owner}(...).{name}' for name, owner in self.methods]
+        entries = self._entries()
         if entries:
             modules = sorted({module for _, module in self.custom_objects})
             where = f" (defined in {_listed(modules)})" if modules else ""
@@ -228,9 +250,14 @@ class Missing:
 
     def details(self) -> list[str]:
         """Every entry and import the message may shorten to "and N more" (--format json lists them)."""
-        entries = [f'"{name}": {name}' for name, _ in self.custom_objects]
+        return self._entries() + [f"import {module}" for module, _ in self.imports]
+
+    def _entries(self) -> list[str]:
+        """The custom_objects entries, as `"key": value`: the objects, then the bound methods."""
+        made = {key: f"{factory}({arguments})" for key, factory, arguments in self.factories}
+        entries = [f'"{name}": {made.get(name, name)}' for name, _ in self.custom_objects]
         entries += [f'"{name}": {owner}(...).{name}' for name, owner in self.methods]
-        return entries + [f"import {module}" for module, _ in self.imports]
+        return entries
 
     def unloadable_message(self) -> str:
         methods = _listed([f"{owner}(...).{name}" for name, owner in self.unloadable])
@@ -240,7 +267,11 @@ class Missing:
         )
 
     def fix_data(self) -> tuple:
-        return (("custom_objects", self.custom_objects), ("imports", tuple(module for module, _ in self.imports)))
+        return (
+            ("custom_objects", self.custom_objects),
+            ("imports", tuple(module for module, _ in self.imports)),
+            ("factories", self.factories),
+        )
 
 
 def _missing(
@@ -256,6 +287,7 @@ def _missing(
     imports: dict[str, str] = {}
     methods: set[tuple[str, str]] = set()
     unloadable: set[tuple[str, str]] = set()
+    factories: set[tuple[str, str, str]] = set()
     for item in needed:
         if compile_false and item.kind in (*_COMPILE_ONLY, "function", "method"):
             continue
@@ -274,6 +306,8 @@ def _missing(
             if major == 2 and item.kind in _FOUND_BY_MODULE_IN_KERAS_2 and found_by_module:
                 continue
             custom_objects.add((item.name, item.module))
+            if item.factory:
+                factories.add((item.name, item.factory, item.arguments))
         elif item.module not in imported:
             imports.setdefault(item.module, item.keys[0] if item.keys else item.name)
     if unloadable:
@@ -281,7 +315,13 @@ def _missing(
     if not custom_objects and not imports and not methods:
         return None
     given_dict = "custom_objects" in entry.keywords
-    return Missing(tuple(sorted(custom_objects)), tuple(sorted(imports.items())), tuple(sorted(methods)), given_dict)
+    return Missing(
+        tuple(sorted(custom_objects)),
+        tuple(sorted(imports.items())),
+        tuple(sorted(methods)),
+        given_dict,
+        factories=tuple(sorted(factories)),
+    )
 
 
 RULES = [LoadWithoutCustomObjects()]
