@@ -134,14 +134,12 @@ def _saves(facts: ModuleFacts) -> list[dict]:
     no compile settings), with what the saved config names: the custom names the file instantiates,
     the functions given to Keras layers (`activation=scaled_tanh`), and, for a file, the functions
     and bound methods (`SSDLoss(...).compute_loss`) handed to compile()."""
-    used = sorted(names_built_in(facts.tree)) if facts.tree is not None else []
     saves = []
     found = find_save_load_calls(facts)
     if not any(entry.kind in (SAVE, CHECKPOINT, TO_JSON) for entry in found):
         return saves
-    compiled = sorted(_compiled_names(facts))
-    methods = sorted(_compiled_methods(facts))
-    functions = sorted(_layer_functions(facts))
+    contents = saved_contents(facts)
+    used, compiled, methods, functions = (contents[key] for key in ("uses", "compiled", "methods", "functions"))
     for entry in found:
         if entry.kind in (SAVE, CHECKPOINT) and entry.path.known_end:
             saves.append(
@@ -158,6 +156,18 @@ def _saves(facts: ModuleFacts) -> list[dict]:
 
 # Layer arguments that take a function, which the layer's config then names.
 _FUNCTION_ARGUMENTS = ("activation", "recurrent_activation", "initializer", "regularizer", "constraint")
+
+
+def saved_contents(facts: ModuleFacts) -> dict[str, list[str]]:
+    """What a model saved by this file names in its config, as far as the file shows: the custom
+    names it instantiates ("uses"), the functions and methods given to compile(), and the functions
+    given to Keras layers. One answer for every save of the file."""
+    return {
+        "uses": sorted(names_built_in(facts.tree)) if facts.tree is not None else [],
+        "compiled": sorted(_compiled_names(facts)),
+        "methods": sorted(_compiled_methods(facts)),
+        "functions": sorted(_layer_functions(facts)),
+    }
 
 
 def _takes_function(argument: str) -> bool:

@@ -345,3 +345,45 @@ def test_a_long_lived_process_sees_an_edit_of_another_module_once_told_or_after_
     clock[0] += 2.0
     assert registers_scale not in load_message()
     assert len(walks) == 4
+
+
+def test_a_load_right_after_a_save_in_the_same_function_needs_what_that_function_built(tmp_path):
+    """A test's round trip (`model.save(path)`, then `load_model(path)`) loads its own model, not
+    what other modules save to a file of the same name: only the classes it builds count."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "layers.py").write_text(
+        "import keras\n\n\nclass Scale(keras.layers.Layer):\n    def call(self, x):\n        return x * 2\n"
+    )
+    (tmp_path / "train.py").write_text(
+        "import keras\n\nfrom layers import Scale\n\ninputs = keras.Input((3,))\n"
+        "keras.Model(inputs, Scale()(inputs)).save('model.keras')\n"
+    )
+    (tmp_path / "test_roundtrip.py").write_text(
+        "import keras\n\nfrom layers import Scale\n\n\n"
+        "def build_custom():\n    inputs = keras.Input((3,))\n    return keras.Model(inputs, Scale()(inputs))\n\n\n"
+        "def test_builtin(tmp):\n    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n"
+        "    path = f'{tmp}/model.keras'\n    model.save(path)\n    return keras.models.load_model(path)\n\n\n"
+        "def test_custom(tmp):\n    model = build_custom()\n    path = f'{tmp}/model.keras'\n    model.save(path)\n"
+        "    return keras.models.load_model(path)\n"
+    )
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", "test_roundtrip.py", cwd=tmp_path)
+    assert result.stdout == (
+        # `path` is bound twice in the file: its value is unknown, the same name in one function links them.
+        "test_roundtrip.py:22:12: KS301 load_model() cannot find the model saved there: "
+        'pass custom_objects={"Scale": Scale} (defined in layers)\n'
+    )
+
+
+def test_a_keras2_savedmodel_round_trip_of_registered_classes_is_silent(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "other.py").write_text(
+        "import tensorflow as tf\n\n\nclass Scale(tf.keras.layers.Layer):\n    def call(self, x):\n        return x * 2\n"
+    )
+    (tmp_path / "test_saved_model.py").write_text(
+        "import os\n\nimport tensorflow as tf\n\n\n"
+        "@tf.keras.utils.register_keras_serializable(package='demo')\nclass Cross(tf.keras.layers.Dense):\n    pass\n\n\n"
+        "def test_saved_model(tmp_dir):\n    inputs = tf.keras.Input((3,))\n    model = tf.keras.Model(inputs, Cross(2)(inputs))\n"
+        "    path = os.path.join(tmp_dir, 'model')\n    model.save(path)\n    return tf.keras.models.load_model(path)\n"
+    )
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=2", "test_saved_model.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")

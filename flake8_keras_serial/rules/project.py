@@ -16,7 +16,9 @@ from typing import Iterator
 from ..keras_names import api_named
 from ..messages import HINT, MAX_MESSAGE
 from ..project_index import ProjectIndex
-from ..saveload_calls import CONFIG_LOADS, LOAD_MODEL, SaveLoadCall
+from ..module_summary import saved_contents
+from ..owners import names_built_in
+from ..saveload_calls import CHECKPOINT, CONFIG_LOADS, LOAD_MODEL, SAVE, TO_JSON, SaveLoadCall
 from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
 
 # Keras 2's .keras loader imports the module of a top-level model, loss or
@@ -136,7 +138,18 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
     methods: set[tuple[str, str]] = set()
     linked = False
     from_config = entry.kind in CONFIG_LOADS
-    if loaded or from_config:
+    here = module.project.module if module.project else ""
+    if _saved_just_before(module, entry):
+        # The same function saved it (a test's round trip, `path = ...; model.save(path); load_model(path)`):
+        # that save is the one loaded, not the project's other saves to a file of the same name.
+        linked = True
+        contents = saved_contents(module.facts)
+        names = [(here, name) for name in _built_for(module, entry.scope, contents["uses"])]
+        functions = {(here, name) for name in contents["functions"]}
+        if not from_config:
+            compiled = {(here, name) for name in contents["compiled"]}
+            methods = {(here, name) for name in contents["methods"]}
+    elif loaded or from_config:
         for saving_module, summary in index.modules.items():
             for save in summary.get("saves", []):
                 if (save.get("kind") == "json") if from_config else _same_file(save["path"], loaded):
@@ -184,6 +197,40 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
         class_name, _, method = name.rpartition(".")
         found.setdefault((owner, name), Needed(method, owner, "method", False, (class_name,), "keras"))
     return True, list(found.values())
+
+
+def _saved_just_before(module: ModuleContext, entry: SaveLoadCall) -> bool:
+    """A save earlier in the load's own function writes what it loads: the same path (literal or
+    variable) for load_model(), any to_json() for a config load."""
+    for save in module.save_load_calls:
+        if save.scope is not entry.scope or save.call.lineno > entry.call.lineno:
+            continue
+        if entry.kind in CONFIG_LOADS:
+            if save.kind == TO_JSON:
+                return True
+        elif save.kind in (SAVE, CHECKPOINT) and (path := _spelled(entry)) is not None and _spelled(save) == path:
+            return True
+    return False
+
+
+def _spelled(entry: SaveLoadCall) -> str | None:
+    """The path as the source writes it (literal, name, or the expression a name was bound to)."""
+    node = entry.path.node
+    return entry.path.key() or (ast.dump(node) if node is not None else None)
+
+
+def _built_for(module: ModuleContext, scope: ast.AST | None, file_uses: list[str]) -> list[str]:
+    """The names a function builds, itself or through the file's top-level functions it calls
+    (`model = build_model()`): what a model it saves can hold. Outside a function: the whole file's."""
+    tree = module.facts.tree
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) or tree is None:
+        return file_uses
+    helpers = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    built = names_built_in(scope)
+    for call in ast.walk(scope):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in helpers:
+            built |= names_built_in(helpers[call.func.id])
+    return sorted(built)
 
 
 def _rebuilt_by_owner(index: ProjectIndex, key: tuple[str, str], item: dict) -> bool:
