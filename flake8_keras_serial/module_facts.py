@@ -205,13 +205,22 @@ def collect_module_facts(
     by_name = {keras_class.name: keras_class for keras_class in facts.classes}
     for keras_class in facts.classes:
         for decorator in keras_class.node.decorator_list:
+            if _is_keras_own_export(decorator):
+                keras_class.in_legacy_registry = True
             found = registration(decorator, True)
             if found is not None:
                 # The `@` stands at the class's indentation, one column or more before the call.
                 found.col = keras_class.node.col_offset
                 keras_class.registrations.append(found)
+    dicts = {
+        target.id: statement.value
+        for statement in tree.body
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Dict)
+        for target in statement.targets
+        if isinstance(target, ast.Name)
+    }
     for statement in statements:
-        _note_call_form_registration(statement, imports, by_name)
+        _note_call_form_registration(statement, imports, by_name, dicts)
     for call in calls:
         if isinstance(call.func, ast.Name) and call.func.id in by_name:
             _note_instantiation(by_name[call.func.id], call, facts)
@@ -382,8 +391,11 @@ def _literal_or_none(node: ast.AST | None, default: str) -> str | None:
     return None
 
 
-def _note_call_form_registration(statement: ast.stmt, imports: ImportMap, by_name: dict[str, KerasClass]) -> None:
-    """`Cls = register_keras_serializable()(Cls)` and `get_custom_objects()[...] = Cls`."""
+def _note_call_form_registration(
+    statement: ast.stmt, imports: ImportMap, by_name: dict[str, KerasClass], dicts: dict[str, ast.Dict]
+) -> None:
+    """`Cls = register_keras_serializable()(Cls)`, `get_custom_objects()[...] = Cls` and
+    `get_custom_objects().update(d)` (`d` a dict literal, or a module-level name bound to one)."""
     value = statement.value
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Call) and value.args:
         registration = _registration(value.func, imports)
@@ -405,10 +417,26 @@ def _note_call_form_registration(statement: ast.stmt, imports: ImportMap, by_nam
         and _is_custom_objects_call(value.func.value, imports)
     ):
         for argument in value.args:
+            if isinstance(argument, ast.Name):  # `custom_objects = {...}` earlier in the module
+                argument = dicts.get(argument.id, argument)
             if isinstance(argument, ast.Dict):
                 for item in argument.values:
                     if isinstance(item, ast.Name) and item.id in by_name:
                         by_name[item.id].in_legacy_registry = True
+
+
+def _is_keras_own_export(decorator: ast.AST) -> bool:
+    """`@keras_export("keras.layers.Dense")`: Keras's own classes (keras, tf_keras) are found by
+    their public name on load (Keras 3's keras_export registers them; tf_keras's deserialize looks
+    them up in its own modules), with no register_keras_serializable."""
+    if not (isinstance(decorator, ast.Call) and decorator.args):
+        return False
+    name = dotted_name(decorator.func)
+    if name is None or name.rsplit(".", 1)[-1] != "keras_export":
+        return False
+    first = decorator.args[0]
+    paths = first.elts if isinstance(first, (ast.Tuple, ast.List)) else [first]
+    return all(isinstance(path, ast.Constant) and str(path.value).startswith("keras.") for path in paths)
 
 
 def _is_custom_objects_call(node: ast.AST, imports: ImportMap) -> bool:
