@@ -12,7 +12,7 @@ import ast
 from typing import Iterator
 
 from ..class_source import ClassSource
-from ..keras_names import is_register_function, register_prefix
+from ..keras_names import dotted_name, is_register_function, register_prefix
 from ..model_io import every_load_passes, only_savedmodel_folders, only_weights_saved
 from ..module_facts import Registration
 from .base import Finding, ModuleContext, Rule
@@ -50,12 +50,77 @@ def _matches_library(source: ClassSource, registration: Registration) -> bool:
 
 
 def _missing_api(source: ClassSource, registration: Registration) -> bool:
-    """`tf.keras.saving.register_keras_serializable` under Keras 3: AttributeError at import."""
-    return (
+    """`tf.keras.saving.register_keras_serializable` under Keras 3: AttributeError at import.
+
+    Measured (TF 2.21, keras 3.15.1): reading `saving` as an attribute of the tf.keras module
+    fails (`tf.keras.saving.X`; `from tensorflow import keras as tfk; tfk.saving.X`) until an
+    import statement of the submodule has run (`from tensorflow.keras.saving import X`,
+    `from tensorflow.keras import saving`, `import tensorflow.keras.saving`). After one,
+    `tf.keras.saving` exists, and so does `tfk.saving` when `tfk` is bound after it (a `tfk`
+    bound before stays without it). The import statements themselves work and register
+    in the Keras 3 registry."""
+    if not (
         registration.library == "tf.keras"
         and source.facts.target.major_for("tf.keras") == 3
         and registration.api.path.startswith("saving.")
-    )
+    ):
+        return False
+    spelled = _spelled(source, registration)
+    head = spelled.partition(".")[0] if spelled else None
+    bound = source.facts.imports.qualify_dotted(head) if head else None
+    if bound is not None and _inside_tf_keras_saving(bound):
+        return False  # through a name an import statement of the submodule bound
+    tree = source.facts.tree
+    if tree is None:  # no tree: what the imports bind
+        return not any(_inside_tf_keras_saving(target) for _, target in source.facts.imports.items())
+    imported = [line for line in _submodule_import_lines(tree) if line < registration.line]
+    if not imported:
+        return True
+    if bound == "tensorflow.keras" and head is not None:
+        binding = _last_binding_line(tree, head, registration.line)
+        # `tfk` bound before every submodule import above the decorator: still without `saving`.
+        return binding is not None and not any(line < binding for line in imported)
+    return False
+
+
+_TF_KERAS_SAVING = "tensorflow.keras.saving"
+
+
+def _inside_tf_keras_saving(qualified: str) -> bool:
+    return qualified == _TF_KERAS_SAVING or qualified.startswith(_TF_KERAS_SAVING + ".")
+
+
+def _submodule_import_lines(tree: ast.Module) -> list[int]:
+    """Lines of the import statements that import `tensorflow.keras.saving` (`import
+    tensorflow.keras.saving` binds only `tensorflow`, so the tree is read)."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found = any(_inside_tf_keras_saving(alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found = _inside_tf_keras_saving(node.module) or any(
+                _inside_tf_keras_saving(f"{node.module}.{alias.name}") for alias in node.names
+            )
+        else:
+            continue
+        if found:
+            lines.append(node.lineno)
+    return lines
+
+
+def _last_binding_line(tree: ast.Module, name: str, before_line: int) -> int | None:
+    """The last line above `before_line` where an import or `name = ...` binds `name`."""
+    lines = []
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", before_line) >= before_line:
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((alias.asname or alias.name.split(".")[0]) == name for alias in node.names):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Assign):
+            if any(isinstance(target, ast.Name) and target.id == name for target in node.targets):
+                lines.append(node.lineno)
+    return max(lines, default=None)
 
 
 class NotRegistered(Rule):
@@ -133,9 +198,11 @@ class WrongRegistry(Rule):
         for registration in source.keras_class.registrations:
             api = f"{registration.library}.{registration.api.path}"
             if _missing_api(source, registration):
+                spelled = _spelled(source, registration) or api
                 yield self.finding(
                     (registration.line, registration.col),
-                    f"{api} does not exist under Keras 3 (tf.keras has no 'saving'): importing this file raises "
+                    f"{spelled}: under Keras 3 the tf.keras module has no attribute 'saving' (only an import "
+                    f"statement of tensorflow.keras.saving makes it), so importing this file raises "
                     f"AttributeError; use {suggested_decorator(source)}",
                 )
             elif not _matches_library(source, registration):
@@ -145,6 +212,14 @@ class WrongRegistry(Rule):
                     f"{source.name} is a Keras {source.major} class but {api} registers it in the {registry} "
                     f"registry, which its loader never reads; use {suggested_decorator(source)}",
                 )
+
+
+def _spelled(source: ClassSource, registration: Registration) -> str | None:
+    """The decorator as written (`tfk.saving.register_keras_serializable`)."""
+    for decorator in source.keras_class.node.decorator_list:
+        if isinstance(decorator, ast.Call) and decorator.lineno == registration.line:
+            return dotted_name(decorator.func)
+    return None
 
 
 def name_never_looked_up(module: ModuleContext, source: ClassSource) -> bool:
