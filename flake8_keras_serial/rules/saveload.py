@@ -156,9 +156,8 @@ class LambdaInSavedModel(Rule):
         if not missing or _loads_pass(module, saves, missing):
             return None
         names = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
-        formats = "a SavedModel folder" if all(not _h5_save(entry) for entry in saves) else (
-            ".h5" if all(_h5_save(entry) for entry in saves) else ".h5 and a SavedModel folder"
-        )
+        h5 = [_h5_save(entry) for entry in saves]
+        formats = ".h5" if all(h5) else ".h5 and a SavedModel folder" if any(h5) else "a SavedModel folder"
         return self.finding(
             (call.lineno, call.col_offset),
             f"Lambda over {what} reading the module-level {names}, saved to {formats}: Keras 2 reruns its "
@@ -177,22 +176,23 @@ def _h5_save(entry: SaveLoadCall) -> bool:
 
 
 def _loads_pass(module: ModuleContext, saves: list[SaveLoadCall], names: list[str]) -> bool:
-    """Every load of what `saves` write is given `names` in custom_objects: the loads of this
-    file; with a project, every load of the project (model_io.py)."""
-    index = module.index
-    if index is not None:
-        summaries = index.modules.values()
-        return all(every_load_passes(summaries, name) for name in names)
+    """What `saves` write is given `names` in custom_objects: by every load of it in this file
+    (there is one), or else by every load of the project (model_io.py)."""
     keys = {key for entry in saves if (key := entry.path.key())}
     loads = [
         entry
         for entry in module.save_load_calls
         if entry.kind == LOAD_MODEL and (entry.path.key() in keys or entry.path.known_end is None)
     ]
-    return bool(loads) and all(
-        "custom_objects" in entry.keywords and set(names) <= set(dict_keys(module.facts, entry.keywords["custom_objects"]))
-        for entry in loads
-    )
+    if loads and all(set(names) <= set(_given_keys(module, entry)) for entry in loads):
+        return True
+    index = module.index
+    return index is not None and all(every_load_passes(index.modules.values(), name) for name in names)
+
+
+def _given_keys(module: ModuleContext, entry: SaveLoadCall) -> list[str]:
+    given = entry.keywords.get("custom_objects")
+    return dict_keys(module.facts, given) if given is not None else []
 
 
 _KERAS2_FUNCTION = (
