@@ -9,6 +9,8 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from ..keras_names import api_named, dotted_name
+from ..model_io import _dict_keys as dict_keys
+from ..model_io import every_load_passes
 from ..module_facts import collect_module_facts
 from ..saveload_calls import (
     CHECKPOINT,
@@ -24,6 +26,7 @@ from ..saveload_calls import (
     model_classes,
 )
 from .base import Finding, ModuleContext, Rule
+from .lambda_globals import missing_globals
 
 H5 = (".h5", ".hdf5")
 
@@ -103,8 +106,11 @@ class LambdaInSavedModel(Rule):
                 (item.value for item in call.keywords if item.arg == "function"), None
             )
             major = facts.target.major_for(keras_name.library)
-            if major == 2 and all(entry.path.ends_with(*H5) for entry in saves):
-                continue  # Keras 2 .h5 stores the bytecode and loads it by default
+            if major == 2 and not any(_may_be_keras_file(entry) for entry in saves):
+                finding = self._keras2_legacy(module, call, function, saves)
+                if finding is not None:
+                    yield finding
+                continue
             # Refused by safe mode only (a lambda; any Python function in Keras 2): an unsafe load takes it.
             by_safe_mode = True
             if isinstance(function, ast.Lambda):
@@ -133,6 +139,60 @@ class LambdaInSavedModel(Rule):
                 (call.lineno, call.col_offset),
                 f"Lambda over {what} in a saved model: {effect}; write a small registered Layer subclass instead",
             )
+
+    def _keras2_legacy(self, module: ModuleContext, call: ast.Call, function, saves) -> Finding | None:
+        """Keras 2, saved only to .h5 or SavedModel folders: the function's bytecode is stored and
+        run again on load, with no safe mode; it fails only on a module-level name it reads."""
+        facts = module.facts
+        if isinstance(function, ast.Lambda):
+            what, node = "a Python lambda", function
+        elif isinstance(function, ast.Name) and function.id in facts.functions:
+            what, node = f"the function {function.id}", facts.functions[function.id]
+        else:
+            return None
+        if facts.tree is None:
+            return None
+        missing = missing_globals(facts.tree, node)
+        if not missing or _loads_pass(module, saves, missing):
+            return None
+        names = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+        h5 = [_h5_save(entry) for entry in saves]
+        formats = ".h5" if all(h5) else ".h5 and a SavedModel folder" if any(h5) else "a SavedModel folder"
+        return self.finding(
+            (call.lineno, call.col_offset),
+            f"Lambda over {what} reading the module-level {names}, saved to {formats}: Keras 2 reruns its "
+            f"bytecode where the model loads, and load_model() raises NameError: name '{missing[0]}' is not "
+            "defined; pass it in custom_objects or write a registered Layer subclass",
+        )
+
+
+def _may_be_keras_file(entry: SaveLoadCall) -> bool:
+    """A save that writes (or may write: its path's end is unknown) a Keras 2 .keras file."""
+    return entry.save_format() == "keras" or entry.path.ends_with(".keras") is not False
+
+
+def _h5_save(entry: SaveLoadCall) -> bool:
+    return entry.path.ends_with(*H5) is True or entry.save_format() == "h5"
+
+
+def _loads_pass(module: ModuleContext, saves: list[SaveLoadCall], names: list[str]) -> bool:
+    """What `saves` write is given `names` in custom_objects: by every load of it in this file
+    (there is one), or else by every load of the project (model_io.py)."""
+    keys = {key for entry in saves if (key := entry.path.key())}
+    loads = [
+        entry
+        for entry in module.save_load_calls
+        if entry.kind == LOAD_MODEL and (entry.path.key() in keys or entry.path.known_end is None)
+    ]
+    if loads and all(set(names) <= set(_given_keys(module, entry)) for entry in loads):
+        return True
+    index = module.index
+    return index is not None and all(every_load_passes(index.modules.values(), name) for name in names)
+
+
+def _given_keys(module: ModuleContext, entry: SaveLoadCall) -> list[str]:
+    given = entry.keywords.get("custom_objects")
+    return dict_keys(module.facts, given) if given is not None else []
 
 
 _KERAS2_FUNCTION = (
