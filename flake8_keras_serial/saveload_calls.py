@@ -256,3 +256,23 @@ def _makes_model(facts: ModuleFacts, call: ast.Call, seen: frozenset[str] = froz
             )
     keras_name = split_keras_name(facts.imports.qualify(call.func))
     return api_named(keras_name, *_MODEL_FACTORIES)
+
+
+def saved_just_before(calls: list[SaveLoadCall], load: SaveLoadCall) -> bool:
+    """A save earlier in the load's own function writes what it loads (a test's round trip): the
+    same path as written (literal, variable, or the expression a name was bound to) for
+    load_model(), any to_json() for a config load."""
+    for save in calls:
+        if save.scope is not load.scope or save.call.lineno > load.call.lineno:
+            continue
+        if load.kind in CONFIG_LOADS:
+            if save.kind == TO_JSON:
+                return True
+        elif save.kind in (SAVE, CHECKPOINT) and (path := _spelled(load)) is not None and _spelled(save) == path:
+            return True
+    return False
+
+
+def _spelled(entry: SaveLoadCall) -> str | None:
+    node = entry.path.node
+    return entry.path.key() or (ast.dump(node) if node is not None else None)

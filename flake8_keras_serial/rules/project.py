@@ -18,7 +18,7 @@ from ..messages import HINT, MAX_MESSAGE
 from ..project_index import ProjectIndex
 from ..module_summary import saved_contents
 from ..owners import names_built_in
-from ..saveload_calls import CHECKPOINT, CONFIG_LOADS, LOAD_MODEL, SAVE, TO_JSON, SaveLoadCall
+from ..saveload_calls import CONFIG_LOADS, LOAD_MODEL, SaveLoadCall, saved_just_before
 from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
 
 # Keras 2's .keras loader imports the module of a top-level model, loss or
@@ -139,7 +139,7 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
     linked = False
     from_config = entry.kind in CONFIG_LOADS
     here = module.project.module if module.project else ""
-    if _saved_just_before(module, entry):
+    if saved_just_before(module.save_load_calls, entry):
         # The same function saved it (a test's round trip, `path = ...; model.save(path); load_model(path)`):
         # that save is the one loaded, not the project's other saves to a file of the same name.
         linked = True
@@ -197,26 +197,6 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
         class_name, _, method = name.rpartition(".")
         found.setdefault((owner, name), Needed(method, owner, "method", False, (class_name,), "keras"))
     return True, list(found.values())
-
-
-def _saved_just_before(module: ModuleContext, entry: SaveLoadCall) -> bool:
-    """A save earlier in the load's own function writes what it loads: the same path (literal or
-    variable) for load_model(), any to_json() for a config load."""
-    for save in module.save_load_calls:
-        if save.scope is not entry.scope or save.call.lineno > entry.call.lineno:
-            continue
-        if entry.kind in CONFIG_LOADS:
-            if save.kind == TO_JSON:
-                return True
-        elif save.kind in (SAVE, CHECKPOINT) and (path := _spelled(entry)) is not None and _spelled(save) == path:
-            return True
-    return False
-
-
-def _spelled(entry: SaveLoadCall) -> str | None:
-    """The path as the source writes it (literal, name, or the expression a name was bound to)."""
-    node = entry.path.node
-    return entry.path.key() or (ast.dump(node) if node is not None else None)
 
 
 def _built_for(module: ModuleContext, scope: ast.AST | None, file_uses: list[str]) -> list[str]:

@@ -24,6 +24,7 @@ from ..saveload_calls import (
     find_save_load_calls,
     is_model_expression,
     model_classes,
+    saved_just_before,
 )
 from .base import Finding, ModuleContext, Rule
 from .lambda_globals import missing_globals
@@ -74,6 +75,8 @@ class UnsafeDeserialization(Rule):
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
         for entry in module.save_load_calls:
             if entry.kind == LOAD_MODEL and entry.keyword_is("safe_mode", False):
+                if saved_just_before(module.save_load_calls, entry):
+                    continue  # a round trip of the file this function has just written: its own code
                 yield self.finding(
                     entry.position,
                     "load_model(..., safe_mode=False) runs the Python bytecode stored in the file: loading a file "
