@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Iterator
 
@@ -126,7 +127,12 @@ def _custom_object_scope_lines(module: ModuleContext) -> set[int]:
 
 
 def _same_file(saved: str, loaded: str) -> bool:
-    return PurePosixPath(saved.replace("\\", "/")).name == PurePosixPath(loaded.replace("\\", "/")).name
+    return _file_name(saved) == _file_name(loaded)
+
+
+@lru_cache(maxsize=4096)  # the same few paths, compared once per save of the project per load
+def _file_name(path: str) -> str:
+    return PurePosixPath(path.replace("\\", "/")).name
 
 
 def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> tuple[bool, list[Needed]]:

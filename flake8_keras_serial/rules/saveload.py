@@ -259,11 +259,26 @@ def _linked_loads(module: ModuleContext, saves: list[SaveLoadCall]) -> list[_Loa
     index = module.disk_index
     if names and index is not None and module.project is not None:
         here = module.project.module
-        for name, relative in index.paths.items():
-            if name != here:
-                loads = _project_file_loads(index.root / relative, index.project_major)
-                found += [load for load in loads if _file_name(load.end) in names]
+        table = _project_loads_by_file_name(index)
+        found += [load for name in names for owner, load in table.get(name, []) if owner != here]
     return found
+
+
+# The table of the last index asked for: one per index, as an index is validated once per process
+# (the language server makes a new one when a file changes). Built on first use, so a whole run
+# reads each other file once, not once per checked file.
+_PROJECT_LOADS: dict[str, object] = {"index": None, "table": {}}
+
+
+def _project_loads_by_file_name(index) -> dict[str | None, list[tuple[str, _Load]]]:
+    """The load_model() calls of every file of the project, by the file name they load."""
+    if _PROJECT_LOADS["index"] is not index:
+        table: dict[str | None, list[tuple[str, _Load]]] = {}
+        for name, relative in index.paths.items():
+            for load in _project_file_loads(index.root / relative, index.project_major):
+                table.setdefault(_file_name(load.end), []).append((name, load))
+        _PROJECT_LOADS.update(index=index, table=table)
+    return _PROJECT_LOADS["table"]
 
 
 _FILE_LOADS: dict[tuple[str, int, int], list[_Load]] = {}
