@@ -114,7 +114,8 @@ class Named(keras.Model):
         config.update({"units": self.units})
         return config
 '''
-    assert run_cli("check", "--keras-version=3", "--select=KS10", "--ignore=KS105", "towers.py", cwd=tmp_path).stdout == ""
+    check = run_cli("check", "--keras-version=3", "--select=KS10", "--ignore=KS105", "towers.py", cwd=tmp_path)
+    assert check.stdout == ""
     assert (run_cli(*arguments, cwd=tmp_path).returncode, target.read_text().count("**kwargs")) == (0, 2)
 
 
