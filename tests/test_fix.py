@@ -64,6 +64,61 @@ def test_nothing_to_fix_exits_0_and_usage_errors_exit_2(tmp_path):
     assert run_cli("fix", "--keras-version=5", "clean.py", cwd=tmp_path).returncode == 2
 
 
+KS101_WITHOUT_KWARGS = """import keras
+
+
+class Tower(keras.Model):
+    def __init__(self, units, depth=2):
+        super(Tower, self).__init__()
+        self.units = units
+        self.depth = depth
+
+
+class Named(keras.Model):
+    def __init__(self, units, name=None, trainable=True, dtype=None):
+        super().__init__(name=name, trainable=trainable, dtype=dtype)
+        self.units = units
+"""
+
+
+def test_ks101_fix_also_adds_kwargs_the_base_config_needs(tmp_path):
+    """KS104 is silent while KS101 fires, so the get_config() the KS101 fix writes (built on
+    super().get_config(), which carries name/trainable/dtype) must come with **kwargs, even
+    when only KS101 is fixed."""
+    target = tmp_path / "towers.py"
+    target.write_text(KS101_WITHOUT_KWARGS)
+    arguments = ["fix", "--write", "--keras-version=3", "--select=KS101", "towers.py"]
+    assert run_cli(*arguments, cwd=tmp_path).returncode == 1
+    assert target.read_text() == '''import keras
+
+
+class Tower(keras.Model):
+    def __init__(self, units, depth=2, **kwargs):
+        super(Tower, self).__init__(**kwargs)
+        self.units = units
+        self.depth = depth
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"units": self.units, "depth": self.depth})
+        return config
+
+
+class Named(keras.Model):
+    def __init__(self, units, name=None, trainable=True, dtype=None):
+        super().__init__(name=name, trainable=trainable, dtype=dtype)
+        self.units = units
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"units": self.units})
+        return config
+'''
+    check = run_cli("check", "--keras-version=3", "--select=KS10", "--ignore=KS105", "towers.py", cwd=tmp_path)
+    assert check.stdout == ""
+    assert (run_cli(*arguments, cwd=tmp_path).returncode, target.read_text().count("**kwargs")) == (0, 2)
+
+
 @pytest.mark.slow
 def test_fix_then_verify_round_trips_the_classic_example(tmp_path):
     """Real TensorFlow: broken before, fixed by `fix --write`, proven by `verify`."""

@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from ..rules.base import Finding
+from ..rules.base import BASE_CONFIG_KEYS, Finding
 from .context import (
     FixContext,
     class_library,
@@ -45,14 +45,22 @@ class AcceptKwargs:
         init = context.node_at(finding.line, finding.col, cst.FunctionDef)
         if init is None or init.params.star_kwarg is not None:
             return "could not find the __init__ to change"
-        context.edit(
-            init.params,
-            lambda params: params.with_changes(star_kwarg=cst.Param(cst.Name("kwargs"), star="**")),
-        )
-        for call in _super_init_calls(init):
-            if not any(argument.star == "**" for argument in call.args):
-                context.edit(call, _append_kwargs)
+        _accept_kwargs(context, init)
         return None
+
+
+def _accept_kwargs(context: FixContext, init: cst.FunctionDef) -> None:
+    """Plan `**kwargs` on `init` and on its `super().__init__(...)` calls (once per __init__)."""
+    if init.params.star_kwarg is not None or context.state.get(("kwargs", id(init))):
+        return
+    context.state[("kwargs", id(init))] = True
+    context.edit(
+        init.params,
+        lambda params: params.with_changes(star_kwarg=cst.Param(cst.Name("kwargs"), star="**")),
+    )
+    for call in _super_init_calls(init):
+        if not any(argument.star == "**" for argument in call.args):
+            context.edit(call, _append_kwargs)
 
 
 def _append_kwargs(call: cst.Call) -> cst.Call:
@@ -105,9 +113,18 @@ class WriteGetConfig:
                 f"    config.update({{{', '.join(entries)}}})\n"
                 "    return config\n"
             )
+            # super().get_config() carries name/trainable/dtype: an __init__ that cannot take
+            # them fails to load (KS104, which is silent while KS101 fires).
+            if not set(BASE_CONFIG_KEYS) <= set(_parameter_names(init)):
+                _accept_kwargs(context, init)
         method = cst.parse_statement(text, config=context.module.config_for_parsing)
         context.edit(class_node, lambda node: _insert_after(node, "__init__", method))
         return None
+
+
+def _parameter_names(function: cst.FunctionDef) -> list[str]:
+    params = function.params
+    return [param.name.value for param in [*params.posonly_params, *params.params, *params.kwonly_params]]
 
 
 def _insert_after(class_node: cst.ClassDef, after: str, method: cst.FunctionDef) -> cst.ClassDef:

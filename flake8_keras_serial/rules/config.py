@@ -205,6 +205,11 @@ class InitRejectsBaseKeywords(Rule):
     needs_own_config = True
     kinds = LAYERS_AND_MODELS | {"loss", "metric"}
 
+    def applies(self, module: ModuleContext, source: ClassSource) -> bool:
+        # Where KS101 says the save raises, the automatic config KS104 describes is never
+        # written: one finding per class, KS101's.
+        return super().applies(module, source) and not _ks101_fires(module, source)
+
     def check(self, source: ClassSource) -> Iterator[Finding]:
         init = source.methods.get("__init__")
         if init is None:
@@ -237,6 +242,15 @@ class InitRejectsBaseKeywords(Rule):
             f"super().__init__(**kwargs)",
             details=missing,
         )
+
+
+_KS101 = NoUsableGetConfig()
+
+
+def _ks101_fires(module: ModuleContext, source: ClassSource) -> bool:
+    if source.keras_class.kind not in _KS101.kinds:
+        return False
+    return any(True for _ in _KS101.check(source)) and _KS101.applies(module, source)
 
 
 class NestedObjectNotSerialized(Rule):
