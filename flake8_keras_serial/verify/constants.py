@@ -58,6 +58,15 @@ def bindings(statements: list[ast.stmt]) -> dict[str, ast.expr]:
     return {name: value for name, value in values.items() if counts.get(name) == 1}
 
 
+class _InModule:
+    """A parameter's value: an expression of the module (a default, or the argument of its one call)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: ast.expr) -> None:
+        self.node = node
+
+
 class Evaluator:
     """Evaluates expressions of one module; `scope` adds a function's names."""
 
@@ -66,23 +75,50 @@ class Evaluator:
         self.functions = {
             node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
+        self._calls: dict[str, list[tuple[ast.Call, bool]]] = {}  # function name -> (call, at module level)
+        for statement in tree.body:
+            module_level = not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                    self._calls.setdefault(node.func.id, []).append((node, module_level))
 
     def function_scope(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
         """Names bound once in the function, and parameters with a default
         (the value it gets when called without that argument)."""
-        scope = bindings(function.body)
+        scope: dict = bindings(function.body)
         arguments = function.args
         positional = [*arguments.posonlyargs, *arguments.args]
+        # Values a parameter gets are evaluated where the caller wrote them, in the module:
+        # `def build(dropout_rate=dropout_rate)` is the module constant.
+        for parameter, value in self._only_call(function, positional).items():
+            scope.setdefault(parameter, _InModule(value))
         for parameter, default in zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults):
-            scope.setdefault(parameter.arg, default)
+            scope.setdefault(parameter.arg, _InModule(default))
         for parameter, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
             if default is not None:
-                scope.setdefault(parameter.arg, default)
+                scope.setdefault(parameter.arg, _InModule(default))
         parameters = {parameter.arg for parameter in [*positional, *arguments.kwonlyargs]}
         # A parameter without a default is unknown, even if a module name matches it.
         for name in parameters - set(scope):
             scope[name] = None
         return scope
+
+    def _only_call(self, function, positional) -> dict[str, ast.expr]:
+        """The arguments of the one call of a module function, when the module's own
+        top-level code makes it (`model = create_model(encoding_size)`) and nothing else does."""
+        calls = self._calls.get(function.name, [])
+        if self.functions.get(function.name) is not function or len(calls) != 1 or not calls[0][1]:
+            return {}
+        call = calls[0][0]
+        if any(isinstance(argument, ast.Starred) for argument in call.args) or len(call.args) > len(positional):
+            return {}
+        given = {parameter.arg: argument for parameter, argument in zip(positional, call.args)}
+        names = {parameter.arg for parameter in [*positional, *function.args.kwonlyargs]}
+        for item in call.keywords:
+            if item.arg is None or item.arg not in names:
+                return {}
+            given[item.arg] = item.value
+        return given
 
     def value(self, node: ast.expr, scope: dict | None = None):
         return self._value(node, scope or {}, 0, frozenset())
@@ -137,6 +173,8 @@ class Evaluator:
         if name in scope:
             if scope[name] is None:
                 raise Unknown
+            if isinstance(scope[name], _InModule):
+                return self._value(scope[name].node, {}, depth, frozenset())
             # A function's own name is evaluated in the function, then the module.
             return self._value(scope[name], scope, depth, seen | {name})
         if name in self.module_names:

@@ -1,0 +1,157 @@
+"""The verifier over scripts written the way keras-io examples are (issue 14):
+module constants, build helpers, data-set loaders, custom layers and models,
+subclassed and functional, correct ones and broken twins. Two real-TensorFlow
+runs: the default mode over the whole folder, and --run-script over three."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).parent / "verify_cases" / "keras_io"
+
+pytestmark = pytest.mark.slow
+
+ROUND_TRIP = "    round-trips: saved, loaded in fresh processes, same outputs"
+RANDOM = (
+    "    not tested: outputs cannot be compared: two calls before saving already differ "
+    "(random by design, such as noise or dropout that is always on)"
+)
+FROM_FILE = "input shape from the file"
+FROM_TABLE = "input shape from pyproject.toml"
+
+
+def verify(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The CLI as the user runs it; a loaded machine needs more than run_cli's 120 s."""
+    return subprocess.run(
+        [sys.executable, "-m", "flake8_keras_serial.cli", "verify", "--keras-version=3", *arguments],
+        capture_output=True, text=True, cwd=cwd, timeout=400,
+    )
+
+
+def verdicts(lines: list[str], project: Path) -> dict:
+    """(file, class) -> (what the header says after the class name, the verdict line)."""
+    found = {}
+    for index, line in enumerate(lines):
+        if line.startswith(f"{project}/"):
+            where, _, rest = line[len(str(project)) + 1:].partition(": ")
+            name, _, how = rest.partition(" ")
+            found[(where.split(":")[0], name)] = (how, lines[index + 1])
+    return found
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    project = tmp_path_factory.mktemp("keras_io") / "project"
+    shutil.copytree(CASES, project)
+    return project, verify(".", cwd=project)
+
+
+def test_default_mode_tests_every_class_or_says_why_not(default_run):
+    project, result = default_run
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert verdicts(lines, project) == {
+        ("antirectifier.py", "Antirectifier"): (f"(arguments from the call on line 40; {FROM_FILE})", ROUND_TRIP),
+        ("antirectifier_unregistered.py", "Antirectifier"): (
+            f"(arguments from the call on line 39; {FROM_FILE})",
+            "    KS105 confirmed: load after importing the module, without custom_objects (.keras): TypeError: "
+            "Could not locate class 'Antirectifier'. Make sure custom classes and functions are decorated with "
+            "`@keras.saving.register_keras_serializable()`. If they are already decorated, make sure they are all "
+            "imported so that the decorator is run before trying to load them. Full object config: {'module': '...",
+        ),
+        ("custom_loss_metric.py", "Rescale"): (f"(arguments from the call on line 38; {FROM_FILE})", ROUND_TRIP),
+        ("endpoint_layer.py", "LogisticEndpoint"): (f"(arguments from the call on line 35; {FROM_FILE})", ROUND_TRIP),
+        # create_model(encoding_size, dropout_rate=dropout_rate): its one call and its default.
+        ("grn_vsn.py", "GatedLinearUnit"): (f"(arguments from the call on line 51; {FROM_FILE})", ROUND_TRIP),
+        ("grn_vsn.py", "GatedResidualNetwork"): (f"(arguments from the call on line 50; {FROM_FILE})", ROUND_TRIP),
+        ("grn_missing_arg.py", "GatedLinearUnit"): (f"(arguments from the call on line 51; {FROM_FILE})", ROUND_TRIP),
+        ("grn_missing_arg.py", "GatedResidualNetwork"): (
+            f"(arguments from the call on line 50; {FROM_FILE})",
+            "    KS102 confirmed: from_config(get_config()): TypeError: GatedResidualNetwork.__init__() missing 1 "
+            "required positional argument: 'dropout_rate'",
+        ),
+        ("mlp_mixer.py", "MLPMixerLayer"): (f"(arguments from the call on line 45; {FROM_TABLE})", ROUND_TRIP),
+        ("subclassed_model.py", "ResidualMLP"): (
+            "(arguments from the call on line 48; input shape (4,) assumed)", ROUND_TRIP
+        ),
+        ("text_transformer.py", "TransformerBlock"): (
+            f"(arguments from the call on line 58; {FROM_TABLE})", ROUND_TRIP
+        ),
+        ("text_transformer.py", "TokenAndPositionEmbedding"): (
+            f"(arguments from the call on line 57; {FROM_FILE})", ROUND_TRIP
+        ),
+        ("text_no_kwargs.py", "TransformerBlock"): (
+            f"(arguments from the call on line 58; {FROM_TABLE})", ROUND_TRIP
+        ),
+        ("text_no_kwargs.py", "TokenAndPositionEmbedding"): (
+            f"(arguments from the call on line 57; {FROM_FILE})",
+            "    KS104 confirmed: from_config(get_config()): TypeError: TokenAndPositionEmbedding.__init__() got an "
+            "unexpected keyword argument 'name'",
+        ),
+        ("vae.py", "Sampling"): (
+            f"(arguments from the call on line 30; {FROM_FILE}, 2 inputs (call() unpacks them))", RANDOM
+        ),
+        ("vae.py", "VAE"): (f"(arguments from the call on line 62; {FROM_FILE})", ROUND_TRIP),
+        ("vae_no_config.py", "Sampling"): (
+            f"(arguments from the call on line 30; {FROM_FILE}, 2 inputs (call() unpacks them))", RANDOM
+        ),
+        ("vit_patches.py", "Patches"): (f"(arguments from the call on line 53; {FROM_FILE})", ROUND_TRIP),
+        ("vit_patches.py", "PatchEncoder"): (f"(arguments from the call on line 54; {FROM_TABLE})", ROUND_TRIP),
+        # No get_config(), plain arguments: Keras 3 records them itself, a true round trip.
+        ("vit_patches_auto_config.py", "Patches"): (f"(arguments from the call on line 48; {FROM_FILE})", ROUND_TRIP),
+        ("vit_patches_auto_config.py", "PatchEncoder"): (
+            f"(arguments from the call on line 49; {FROM_TABLE})", ROUND_TRIP
+        ),
+    }
+    assert "subclassed_model.py:12:1: ResidualBlock: built by ResidualMLP's constructor, which builds it again " \
+        "on load: tested through it" in lines
+    # Models built by helpers are no value a reader can tell without running: named, with the table to write.
+    assert "vae_no_config.py:43:1: VAE not tested: the verifier cannot rebuild the arguments of the call on " \
+        "line 58 ('encoder, decoder'); set it in [tool.keras-serial.verify.VAE] in pyproject.toml" in lines
+    assert lines[-1].startswith("22 classes verified in 4 fresh processes (")
+    assert lines[-1].endswith("): 3 failing, 16 round-trip, 3 not tested")
+    assert not any(line.startswith("error:") for line in lines)
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_default_mode_runs_none_of_the_scripts(default_run):
+    project, _ = default_run
+    assert sorted(path.name for path in project.iterdir()) == sorted(path.name for path in CASES.iterdir())
+
+
+def test_run_script_runs_offline_and_verifies_what_the_scripts_saved(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(CASES, project)
+    scripts = ["text_transformer.py", "vae_no_config.py", "custom_loss_metric.py"]
+    result = verify("--run-script", *scripts, cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("    note: ")]
+    assert lines[:-1] == [
+        f"{project}/text_transformer.py:1:1: Functional "
+        "(saved by the script as 'text_transformer.keras' (fit capped to one step))",
+        ROUND_TRIP,
+        # The subclassed VAE given its encoder and decoder: the default mode cannot build it, the script can.
+        f"{project}/vae_no_config.py:43:1: VAE (saved by the script as 'vae_no_config.keras' (fit capped to one step))",
+        "    KS101 confirmed: model.save('.keras'): NotImplementedError: Object VAE was created by passing "
+        "non-serializable argument values in `__init__()`, and therefore the object must override `get_config()` "
+        "in order to be serializable. Please implement `get_config()`. Example: class CustomLayer(keras.layers.Layer): "
+        "def __init__(self, arg1, arg2, **kwargs): super()...",
+        "    also: nothing was saved",
+        f"{project}/custom_loss_metric.py:1:1: Functional "
+        "(saved by the script as 'regressor.keras' (fit capped to one step))",
+        ROUND_TRIP,
+        "note: text_transformer.py: ran offline, with synthetic data of the same shapes and dtypes from "
+        "keras.datasets.imdb.load_data",
+        "note: vae_no_config.py: ran offline, with synthetic data of the same shapes and dtypes from "
+        "keras.datasets.mnist.load_data",
+        "note: custom_loss_metric.py: ran offline, with synthetic data of the same shapes and dtypes from "
+        "keras.datasets.california_housing.load_data",
+    ]
+    assert lines[-1].startswith("3 classes verified in 6 fresh processes (")
+    assert lines[-1].endswith("): 1 failing, 2 round-trip, 0 not tested")
+    assert "Traceback" not in result.stdout + result.stderr
+    # Every save went to the temporary folder: nothing new in the user's.
+    assert sorted(path.name for path in project.iterdir()) == sorted(path.name for path in CASES.iterdir())
