@@ -194,7 +194,9 @@ class Rule:
 
     def applies(self, module: ModuleContext, source: ClassSource) -> bool:
         """Whether the class's findings stand, given the rest of the project."""
-        return not (self.needs_own_config and module.rebuilt_by(source) is not None)
+        if not self.needs_own_config:
+            return True
+        return module.rebuilt_by(source) is None and not refuses_serialization(source)
 
     def check(self, source: ClassSource) -> Iterable[Finding]:
         return ()
@@ -205,6 +207,19 @@ class Rule:
         assert self.code in CODES, self.code
         line, col = position
         return Finding(line, col, self.code, message, fix_data, tuple(details))
+
+
+def refuses_serialization(source: ClassSource) -> bool:
+    """Its get_config() only raises (`raise NotImplementedError("... cannot be serialized")`): the
+    class says it is not to be saved, and the save says so at once (corpus: tfa, tfrs, keras)."""
+    get_config = source.methods.get("get_config")
+    if get_config is None:
+        return False
+    body = [
+        statement for statement in get_config.body
+        if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+    ]
+    return len(body) == 1 and isinstance(body[0], ast.Raise)
 
 
 def quoted(names: Iterable[str], limit: int = 3) -> str:

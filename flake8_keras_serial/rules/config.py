@@ -163,8 +163,9 @@ def _forwarded_to_super(source: ClassSource) -> set[str]:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "__init__":
             for value in [*call.args, *(keyword.value for keyword in call.keywords)]:
-                if isinstance(value, ast.Name):
-                    forwarded.add(value.id)
+                # `activation=activations.get(activation)`: the base stores what it was given.
+                arguments = value.args if isinstance(value, ast.Call) else [value]
+                forwarded.update(argument.id for argument in arguments if isinstance(argument, ast.Name))
     return forwarded
 
 
@@ -183,6 +184,8 @@ class GetConfigWithoutSuper(Rule):
         if summary.calls_super or not summary.complete:
             return
         name = summary.keys.get("name")
+        if name is not None and not isinstance(name, ast.Constant):
+            return  # `"name": self.name`: the config carries the name itself (keras's metrics, InputLayer)
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
             # Measured (Keras 3.15.1, tf_keras 2.21): two instances in one model fail to load.
             effect = (
