@@ -244,6 +244,8 @@ def _run_lsp(arguments: argparse.Namespace) -> int:
 
 # Settings `[tool.keras-serial]` may give; the command line wins.
 _CONFIG_KEYS = ("keras-version", "project-root", "select", "ignore", "package", "docs-url")
+# Tables read by other commands: `[tool.keras-serial.verify.<Class>]` (verify/plan.py).
+_CONFIG_TABLES = ("verify",)
 
 
 def _apply_project_config(arguments: argparse.Namespace) -> None:
@@ -297,9 +299,10 @@ def _project_config(start: Path) -> tuple[dict, Path]:
     if not isinstance(table, dict):
         raise UsageError(f"{shown}: [tool.keras-serial] must be a table")
     for key in table:
-        if key not in _CONFIG_KEYS:
-            close = difflib.get_close_matches(key.replace("_", "-"), _CONFIG_KEYS, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(_CONFIG_KEYS)
+        if key not in _CONFIG_KEYS + _CONFIG_TABLES:
+            known = _CONFIG_KEYS + _CONFIG_TABLES
+            close = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(known)
             _warn(f"{shown}: [tool.keras-serial] has no setting '{key}' ({hint}); it is ignored")
     return {key: value for key, value in table.items() if key in _CONFIG_KEYS}, root
 

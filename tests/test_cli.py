@@ -423,8 +423,11 @@ def test_a_misspelt_setting_and_an_invalid_pyproject_are_said_on_stderr(tmp_path
         "keras-serial: warning: pyproject.toml: [tool.keras-serial] has no setting 'keras_version' "
         "(did you mean 'keras-version'?); it is ignored",
         "keras-serial: warning: pyproject.toml: [tool.keras-serial] has no setting 'foo' "
-        "(known: keras-version, project-root, select, ignore, package, docs-url); it is ignored",
+        "(known: keras-version, project-root, select, ignore, package, docs-url, verify); it is ignored",
     ]
+    # `[tool.keras-serial.verify.<Class>]` tables are verify's (README): no warning.
+    (tmp_path / "pyproject.toml").write_text('[tool.keras-serial.verify.Proj]\nunits = 4\n')
+    assert run_cli("check", "model.py", cwd=tmp_path).stderr == ""
     (tmp_path / "pyproject.toml").write_text('[tool.keras-serial]\nkeras-version = \n')
     invalid = run_cli("check", "model.py", cwd=tmp_path)
     assert invalid.returncode == 0
