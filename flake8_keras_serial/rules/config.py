@@ -277,6 +277,8 @@ class NestedObjectNotSerialized(Rule):
             if value is None:
                 continue
             if _is_raw(value, param, self_name):
+                if _from_config_rebuilds(source, param):
+                    continue
                 yield self.finding(
                     _def_position(get_config),
                     f"{source.name}.get_config() returns '{param.name}' ({kind}) as the object itself: the "
@@ -293,6 +295,17 @@ class NestedObjectNotSerialized(Rule):
                     f"{source.name}.get_config() serializes '{param.name}' but no from_config() or __init__ "
                     f"deserializes it: __init__ receives a dict on load; add from_config() that deserializes it",
                 )
+
+
+def _from_config_rebuilds(source: ClassSource, param: Parameter) -> bool:
+    """A from_config() that handles the key itself (`config["split"] = deserialize_keras_object(...)`),
+    or one inherited from another module, whose code is not read here (keras-cv's Task)."""
+    from_config, _ = source.find_method("from_config")
+    if from_config is None:
+        return source.inherits("from_config")
+    return any(
+        isinstance(node, ast.Constant) and node.value == param.name for node in ast.walk(from_config)
+    ) and any("deserialize" in (dotted_name(call.func) or "") for call in calls_in(from_config))
 
 
 def _is_raw(value: ast.expr, param: Parameter, self_name: str) -> bool:
