@@ -130,6 +130,13 @@ class GetConfigOmitsParameter(Rule):
     code = "KS102"
     needs_own_config = True
 
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        by_line = {source.methods["get_config"].lineno: source for source in module.sources
+                   if "get_config" in source.methods}
+        for finding in super().check_module(module):
+            if not _supplied_by_subclasses(module, by_line.get(finding.line), finding.fix_data):
+                yield finding
+
     def check(self, source: ClassSource) -> Iterator[Finding]:
         get_config = source.methods.get("get_config")
         signature = source.init_signature
@@ -150,7 +157,25 @@ class GetConfigOmitsParameter(Rule):
                 _def_position(get_config),
                 f"{source.name}.get_config() omits constructor parameter '{param.name}': {effect}; "
                 f"add \"{param.name}\": self.{param.name} to the config",
+                fix_data=(param.name,),
             )
+
+
+def _supplied_by_subclasses(module: ModuleContext, source: ClassSource | None, fix_data: tuple) -> bool:
+    """An abstract base (subclassed in this file, built nowhere) whose subclasses in this file each
+    have an `__init__` that does not take the parameter: they pass it themselves
+    (`super().__init__(tf.reduce_mean, ...)`), so no saved config needs it (corpus: tfa, qkeras)."""
+    if source is None or not fix_data or not module.abstract_base(source):
+        return False
+    children = [other for other in module.sources if other.keras_class.parent is source.keras_class]
+    if not children:
+        return False  # subclassed only in other modules: their constructors are not read here
+    name = fix_data[0]
+    for child in children:
+        init = child.methods.get("__init__")
+        if init is None or name in {param.name for param in Signature.of(init).parameters}:
+            return False
+    return True
 
 
 def _forwarded_to_super(source: ClassSource) -> set[str]:
