@@ -58,7 +58,10 @@ def model_io(facts: ModuleFacts) -> dict:
             weight_saves += 1
         elif entry.kind in (SAVE, CHECKPOINT, ORBAX_CHECKPOINT):
             savedmodel = entry.path.has_extension() is False and entry.save_format() in (None, "tf")
-            full_saves.append({"line": entry.call.lineno, "savedmodel": savedmodel and entry.kind != ORBAX_CHECKPOINT})
+            hdf5 = bool(entry.path.ends_with(".h5", ".hdf5")) or entry.save_format() == "h5"
+            full_saves.append(
+                {"line": entry.call.lineno, "savedmodel": savedmodel and entry.kind != ORBAX_CHECKPOINT, "h5": hdf5}
+            )
         elif entry.kind == TF_SAVED_MODEL:
             full_saves.append({"line": entry.call.lineno, "savedmodel": True})
         elif entry.kind == LOAD_MODEL:
@@ -84,7 +87,9 @@ def model_io(facts: ModuleFacts) -> dict:
                 full_saves.append({"line": call.lineno, "savedmodel": False})
             elif call.func.attr == "save" and _may_save_a_model(facts, call):
                 end = path_argument(facts, call.args[0] if call.args else None)
-                full_saves.append({"line": call.lineno, "savedmodel": end.has_extension() is False})
+                full_saves.append(
+                    {"line": call.lineno, "savedmodel": end.has_extension() is False, "h5": bool(end.ends_with(".h5"))}
+                )
     return {"full_saves": full_saves, "weight_saves": weight_saves, "loads": loads, "listed": sorted(listed)}
 
 
@@ -157,7 +162,11 @@ def valid_model_io(value: object) -> bool:
     saves, loads, listed = value.get("full_saves"), value.get("loads"), value.get("listed")
     return (
         isinstance(saves, list)
-        and all(isinstance(item, dict) and isinstance(item.get("savedmodel"), bool) for item in saves)
+        and all(
+            isinstance(item, dict) and isinstance(item.get("savedmodel"), bool)
+            and isinstance(item.get("h5", False), bool)
+            for item in saves
+        )
         and isinstance(loads, list)
         and all(
             isinstance(item, dict)
@@ -185,6 +194,11 @@ def only_weights_saved(summaries) -> bool:
     if any(io["full_saves"] or io["loads"] for io in found):
         return False
     return any(io["weight_saves"] for io in found)
+
+
+def saves_hdf5(summaries) -> bool:
+    """Some whole-model save of the project writes HDF5 (`.h5`/`.hdf5`, `save_format="h5"`)."""
+    return any(save.get("h5") for io in _all_io(summaries) for save in io["full_saves"])
 
 
 def every_load_passes(summaries, name: str) -> bool:

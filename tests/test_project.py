@@ -387,3 +387,29 @@ def test_a_keras2_savedmodel_round_trip_of_registered_classes_is_silent(tmp_path
     )
     result = run_flake8("--isolated", "--select=KS301", "--keras-version=2", "test_saved_model.py", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (0, "")
+
+
+@pytest.mark.parametrize("saved_as", ["model.keras", "model.h5"])
+def test_a_raw_keras_object_in_the_config_is_reported_where_the_project_saves_hdf5(tmp_path, saved_as):
+    """Measured (Keras 3.15.1, tf_keras 2.21): a raw initializer object in get_config() loads from
+    .keras (add_weight takes its dict back), and from .h5 fails with ValueError: Unknown config_item."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "layers.py").write_text(
+        "import keras\n\n\n@keras.saving.register_keras_serializable()\nclass Proj(keras.layers.Layer):\n"
+        "    def __init__(self, init=keras.initializers.GlorotUniform(), **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.init = init\n\n"
+        "    def build(self, shape):\n        self.w = self.add_weight(shape=(shape[-1], 2), initializer=self.init)\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), \"init\": self.init}\n"
+    )
+    (tmp_path / "train.py").write_text(
+        "import keras\n\nfrom layers import Proj\n\ninputs = keras.Input((3,))\n"
+        f"keras.Model(inputs, Proj()(inputs)).save({saved_as!r})\n"
+    )
+    result = run_flake8("--isolated", "--select=KS106", "--keras-version=3", "layers.py", cwd=tmp_path)
+    expected = "" if saved_as == "model.keras" else (
+        "layers.py:13:5: KS106 Proj.get_config() returns 'init' (a Keras object) as the object itself: loading a "
+        ".h5 file fails with ValueError: Unknown config_item (.keras loads it); serialize it with "
+        "keras.saving.serialize_keras_object() and rebuild it in from_config() with "
+        "keras.saving.deserialize_keras_object()\n"
+    )
+    assert result.stdout == expected

@@ -18,7 +18,7 @@ import ast
 
 from ..class_source import ClassSource, Parameter, Signature, calls_in, method_self, names_in, self_attribute
 from ..keras_names import dotted_name
-from ..model_io import only_weights_saved
+from ..model_io import only_weights_saved, saves_hdf5
 from ..module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT
 from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, ModuleContext, Rule, quoted
 from .config_keys import base_config_keys
@@ -281,6 +281,9 @@ def _ks101_fires(module: ModuleContext, source: ClassSource) -> bool:
     return any(True for _ in _KS101.check(source)) and _KS101.applies(module, source)
 
 
+_HDF5_ONLY = "fails from HDF5 only"
+
+
 class NestedObjectNotSerialized(Rule):
     """KS106: a layer, function or array argument put in the config raw, or
     serialized without anything to deserialize it."""
@@ -288,6 +291,13 @@ class NestedObjectNotSerialized(Rule):
     code = "KS106"
     needs_own_config = True
     kinds = LAYERS_AND_MODELS
+
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        index = module.index
+        hdf5_saved = index is None or saves_hdf5(index.modules.values())  # no project: the finding stands
+        for finding in super().check_module(module):
+            if hdf5_saved or finding.fix_data != (_HDF5_ONLY,):
+                yield finding
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         get_config = source.methods.get("get_config")
@@ -303,6 +313,17 @@ class NestedObjectNotSerialized(Rule):
                 continue
             if _is_raw(value, param, self_name):
                 if _from_config_rebuilds(source, param):
+                    continue
+                if kind == OBJECT:
+                    # Measured (Keras 3.15.1, tf_keras 2.21): .keras serializes a Keras object and
+                    # Keras's getters (add_weight, built-in layers) take its dict back; HDF5 does not.
+                    yield self.finding(
+                        _def_position(get_config),
+                        f"{source.name}.get_config() returns '{param.name}' ({kind}) as the object itself: "
+                        f"loading a .h5 file fails with ValueError: Unknown config_item (.keras loads it); "
+                        f"{_HOW_TO_SERIALIZE[kind]}",
+                        fix_data=(_HDF5_ONLY,),
+                    )
                     continue
                 yield self.finding(
                     _def_position(get_config),
