@@ -377,12 +377,15 @@ def test_a_load_right_after_a_save_in_the_same_function_needs_what_that_function
 def test_a_keras2_savedmodel_round_trip_of_registered_classes_is_silent(tmp_path):
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "other.py").write_text(
-        "import tensorflow as tf\n\n\nclass Scale(tf.keras.layers.Layer):\n    def call(self, x):\n        return x * 2\n"
+        "import tensorflow as tf\n\n\nclass Scale(tf.keras.layers.Layer):\n"
+        "    def call(self, x):\n        return x * 2\n"
     )
     (tmp_path / "test_saved_model.py").write_text(
         "import os\n\nimport tensorflow as tf\n\n\n"
-        "@tf.keras.utils.register_keras_serializable(package='demo')\nclass Cross(tf.keras.layers.Dense):\n    pass\n\n\n"
-        "def test_saved_model(tmp_dir):\n    inputs = tf.keras.Input((3,))\n    model = tf.keras.Model(inputs, Cross(2)(inputs))\n"
+        "@tf.keras.utils.register_keras_serializable(package='demo')\n"
+        "class Cross(tf.keras.layers.Dense):\n    pass\n\n\n"
+        "def test_saved_model(tmp_dir):\n    inputs = tf.keras.Input((3,))\n"
+        "    model = tf.keras.Model(inputs, Cross(2)(inputs))\n"
         "    path = os.path.join(tmp_dir, 'model')\n    model.save(path)\n    return tf.keras.models.load_model(path)\n"
     )
     result = run_flake8("--isolated", "--select=KS301", "--keras-version=2", "test_saved_model.py", cwd=tmp_path)

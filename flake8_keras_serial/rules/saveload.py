@@ -248,7 +248,8 @@ def _file_name(path: str | None) -> str | None:
 
 def _linked_loads(module: ModuleContext, saves: list[SaveLoadCall]) -> list[_Load]:
     """The loads of what `saves` write: in this file, loads of the same path (same literal or name),
-    of the same file name or of a path it does not spell; in the other files of the project, loads of the same file name."""
+    of the same file name or of a path it does not spell; in the other files of the project, loads
+    of the same file name."""
     names = {name for entry in saves if (name := _file_name(entry.path.known_end))}
     keys = {key for entry in saves if (key := entry.path.key())}
     found = [
