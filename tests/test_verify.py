@@ -341,10 +341,10 @@ def test_run_script_compares_subclassed_models_and_runs_tf_keras_scripts_under_k
         f"{folder}/legacy_train.py:1:1: Sequential (saved by the script as 'legacy.keras' (fit capped to one step))"
     )
     assert lines[sequential + 1] == "    round-trips: saved, loaded in fresh processes, same outputs"
-    # Keras 2, an unregistered class: KS105 in --run-script as in the default mode.
+    # Keras 2, an unregistered class: KS105 in --run-script as in the default mode, on the class's line.
     functional = lines.index(
-        f"{folder}/legacy_train.py:1:1: Functional "
-        "(saved by the script as 'unregistered.keras' (fit capped to one step))"
+        f"{folder}/legacy_train.py:27:1: Unregistered (in the Functional model "
+        "saved by the script as 'unregistered.keras' (fit capped to one step))"
     )
     assert lines[functional + 1] == (
         "    KS105 confirmed: load after importing the module, without custom_objects (.keras): "

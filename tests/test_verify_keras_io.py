@@ -155,3 +155,72 @@ def test_run_script_runs_offline_and_verifies_what_the_scripts_saved(tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
     # Every save went to the temporary folder: nothing new in the user's.
     assert sorted(path.name for path in project.iterdir()) == sorted(path.name for path in CASES.iterdir())
+
+
+def test_run_script_confirms_the_static_finding_of_the_class_a_model_holds(tmp_path):
+    """A Functional or Sequential model that fails to load because of a class it
+    holds: the failure is that class's static finding, confirmed on its line,
+    not KS902 on the whole model at line 1."""
+    project = tmp_path / "project"
+    shutil.copytree(CASES, project)
+    scripts = ["antirectifier_unregistered.py", "grn_missing_arg.py", "text_no_kwargs.py"]
+    result = verify("--run-script", *scripts, cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if not line.startswith(("    note: ", "note: "))]
+    how = "model saved by the script as '{}' (fit capped to one step))"
+    assert lines[:-1] == [
+        f"{project}/antirectifier_unregistered.py:11:1: Antirectifier (in the Sequential "
+        + how.format("antirectifier_unregistered.keras"),
+        "    KS105 confirmed: load after importing the module, without custom_objects (.keras): TypeError: "
+        "Could not locate class 'Antirectifier'. Make sure custom classes and functions are decorated with "
+        "`@keras.saving.register_keras_serializable()`. If they are already decorated, make sure they are all "
+        "imported so that the decorator is run before trying to load them. Full object config: {'module': N...",
+        f"{project}/grn_missing_arg.py:43:1: GatedResidualNetwork (in the Functional " + how.format("grn_broken.keras"),
+        "    KS102 confirmed: load with the module's classes in custom_objects (.keras): TypeError: "
+        "GatedResidualNetwork.__init__() missing 1 required positional argument: 'dropout_rate'",
+        f"{project}/text_no_kwargs.py:40:1: TokenAndPositionEmbedding (in the Functional "
+        + how.format("text_no_kwargs.keras"),
+        "    KS104 confirmed: load with the module's classes in custom_objects (.keras): TypeError: "
+        "TokenAndPositionEmbedding.__init__() got an unexpected keyword argument 'name'",
+    ]
+    assert "KS902" not in result.stdout
+    assert lines[-1].endswith("): 3 failing, 0 round-trip, 0 not tested")
+
+
+def _script_judge(load_outcome: dict, static: list, contains: list[str]):
+    """judge() on a --run-script Functional model, without TensorFlow."""
+    from flake8_keras_serial.verify.plan import Case
+    from flake8_keras_serial.verify.runner import RunOutcome
+    from flake8_keras_serial.verify.verdicts import judge
+
+    case = Case("s0", "m.py", "m", "Functional", "model", 1, 1, 3, how="saved by the script as 'm.keras'")
+    made = {"s0": {"saved": {"keras": {"path": "s0.keras"}}, "probe": True, "contains": contains}}
+    loads = {variant: {"s0": {"keras": dict(load_outcome)}} for variant in ("custom_objects", "imported")}
+    loads["isolated"] = {"s0": {"keras": {"loaded": True, "same_outputs": True}}}
+    steps = {"script": None, "custom_objects": None, "imported": None, "isolated": None}
+    run = RunOutcome(made, loads, [], 4, 1.0, steps=steps)
+    return judge(case, run, static, "m", {"Gate": (3, 9), "Other": (11, 20)})
+
+
+def test_a_model_that_loads_with_other_outputs_confirms_the_config_finding_of_a_class_it_holds():
+    from flake8_keras_serial.rules.base import Finding
+
+    static = [Finding(12, 4, "KS104", "Other"), Finding(7, 4, "KS102", "Gate.get_config() omits 'rate'")]
+    report = _script_judge({"loaded": True, "weights": 2, "same_outputs": False}, static, ["Gate"])
+    assert (report.class_name, report.line, report.how) == (
+        "Gate", 7, "in the Functional model saved by the script as 'm.keras'"
+    )
+    assert [(finding.code, finding.error) for finding in report.runtime] == [
+        ("KS102", "loads without error but gives different outputs")
+    ]
+    assert report.static == {"KS102": "confirmed"}
+
+
+def test_a_model_failure_no_static_finding_explains_stays_ks902_on_the_model():
+    from flake8_keras_serial.rules.base import Finding
+
+    error = {"type": "KeyError", "message": "<class 'm.Gate'> could not be deserialized properly. "
+             "Exception encountered: 'size'", "chain": ["'size'"]}
+    report = _script_judge({"error": error}, [Finding(12, 4, "KS104", "Other")], ["Gate"])
+    assert (report.class_name, report.line) == ("Functional", 1)
+    assert [(finding.code, finding.classes) for finding in report.runtime] == [("KS902", ["Gate"])]

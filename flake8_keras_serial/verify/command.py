@@ -109,6 +109,7 @@ def _run_verify(arguments) -> int:
                 print(problem, file=sys.stderr)
                 return 2
         lines = {path: _class_lines(path) for path in paths}
+        ranges = {path: _class_ranges(path) for path in paths}
         runs, outcomes = run_script_cases(
             [(path, names[path].name, majors[path]) for path in paths],
             arguments.timeout, lambda path, name: lines[path](name), script_args,
@@ -123,7 +124,8 @@ def _run_verify(arguments) -> int:
                 notes.append(f"{run.path}: ran offline, with synthetic data of the same shapes and dtypes from "
                              f"{', '.join(run.synthetic)}")
             for case in run.cases:
-                reports.append(judge(case, outcomes[case.major], static[case.file], names[run.path].shown))
+                reports.append(judge(case, outcomes[case.major], static[case.file], names[run.path].shown,
+                                     ranges[run.path]))
             if not run.cases:
                 reason = "the script saved no model before it failed" if run.errors else "the script saved no model"
                 untested.append(Untested(str(run.path), "(script)", 1, reason))
@@ -199,6 +201,16 @@ def _class_lines(path: Path):
         if isinstance(node, ast.ClassDef)
     }
     return lambda name: lines.get(name, (1, 1))
+
+
+def _class_ranges(path: Path) -> dict[str, tuple[int, int]]:
+    """Each class's first line (its first decorator's) and last line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.name: (min([node.lineno, *(item.lineno for item in node.decorator_list)]), node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+    }
 
 
 def _print_text(reports, untested, errors, processes, seconds, totals) -> None:

@@ -381,7 +381,7 @@ def _run_one_script(workspace, index, script, module, major, timeout, line_of_cl
             how=f"saved by the script as '{entry['original']}' (fit capped to one step)",
             formats=[extension], module_path=base.module_path, subclassed=entry["subclassed"],
         ))
-        made = {key: entry[key] for key in ("probe", "random", "probe_error", "probe_from") if key in entry}
+        made = {key: entry[key] for key in ("probe", "random", "probe_error", "probe_from", "contains") if key in entry}
         made["saved"] = {extension: {"error": entry["error"]} if "error" in entry else {"path": entry["path"]}}
         outcome.made[entry["case_id"]] = made
     run.failed_before_saving = bool(run.errors) and not run.cases

@@ -11,6 +11,7 @@ load can show).
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from ..rules.base import Finding
@@ -40,6 +41,7 @@ class RuntimeFinding:
     code: str
     where: str  # which step, in words
     error: str  # "Type: message", or the silent symptom
+    classes: list[str] = field(default_factory=list)  # the classes the error names, innermost first
 
 
 @dataclass
@@ -66,16 +68,42 @@ class CaseReport:
         return {**asdict(self), "tested": self.tested}
 
 
-def _cause(message: str) -> str:
+def _cause(error: dict) -> str:
     """Keras wraps a layer's failure inside a Functional model as "...could not
-    be deserialized properly... Exception encountered: <cause>": keep the cause."""
-    marker = "Exception encountered:"
+    be deserialized properly... Exception encountered: <cause>": keep the cause
+    (the worker keeps the wrapped parts apart: a long model config before them
+    would push them past the length of the message it keeps)."""
+    if error.get("chain"):
+        return error["chain"][-1]
+    message, marker = error["message"], "Exception encountered:"
     return message.rsplit(marker, 1)[1].strip() if marker in message else message
+
+
+def _whole(error: dict) -> str:
+    return " ".join([error["message"], *error.get("chain", [])])
+
+
+# How Keras and Python name the class a load failed on, in the error's chain.
+_CLASS_NAMED = re.compile(
+    r"Could not locate class '(\w+)'|Error when deserializing class '(\w+)'|<class '(?:[\w.]*\.)?(\w+)'>"
+    r"|\b(\w+)\.__init__\(\)|Unknown (?:layer|object|class)(?: type)?:? '?(\w+)"
+)
+
+
+def named_classes(error: dict) -> list[str]:
+    """The classes the error names, innermost first."""
+    names: list[str] = []
+    for part in reversed([error["message"], *error.get("chain", [])]):
+        for match in reversed(list(_CLASS_NAMED.finditer(part))):
+            name = next(group for group in match.groups() if group)
+            if name not in names:
+                names.append(name)
+    return names
 
 
 def _text(error: dict) -> str:
     """One line, the cause first: Keras's messages span many."""
-    message = " ".join(line.strip() for line in _cause(error["message"]).splitlines() if line.strip())
+    message = " ".join(line.strip() for line in _cause(error).splitlines() if line.strip())
     if len(message) > 300:
         message = message[:297] + "..."
     return f"{error['type']}: {message}"
@@ -94,8 +122,8 @@ _UNRESOLVED = (
 
 def classify_load_error(error: dict, variant: str, file_format: str, case: Case) -> str:
     """The KS code a load error shows, read from the error itself."""
-    whole = error["message"]
-    message = _cause(whole)
+    whole = _whole(error)
+    message = _cause(error)
     if "Requested the deserialization of a" in whole and "Lambda" in whole:
         return "KS305"  # safe mode refuses the Lambda's Python code
     if "Could not locate function" in message:
@@ -135,8 +163,9 @@ def classify_save_error(error: dict) -> str:
 _CALL_SITE_CODES = frozenset({"KS301", "KS302", "KS305", "KS306", "KS307"})
 
 
-def judge(case: Case, run, static: list[Finding], module_shown: str = "") -> CaseReport:
-    """`run` is the RunOutcome of the steps this case went through."""
+def judge(case: Case, run, static: list[Finding], module_shown: str = "", classes: dict | None = None) -> CaseReport:
+    """`run` is the RunOutcome of the steps this case went through; `classes`
+    (--run-script) maps the file's class names to their (first, last) lines."""
     report = CaseReport(case.file, case.class_name, case.line, case.how)
     in_class = [finding for finding in static if (case.first_line or case.line) <= finding.line <= case.end_line]
     first_step = "script" if "script" in run.steps else "make"
@@ -150,7 +179,10 @@ def judge(case: Case, run, static: list[Finding], module_shown: str = "") -> Cas
     elif "make" in result:
         gaps.append(f"could not build it: {_text(result['make'])}")
     else:
-        _judge_runtime(case, result, run, report, in_class, gaps, shown, module_shown or case.module)
+        held = _findings_in(static, classes or {}, result.get("contains", []))
+        _judge_runtime(case, result, run, report, in_class + [f for f in held if f not in in_class], gaps, shown,
+                       module_shown or case.module)
+        _attribute(case, report, static, classes or {}, held)
     if report.runtime:
         report.verdict = FAILING
     elif not gaps:
@@ -180,10 +212,10 @@ class _Shown:
 def _judge_runtime(case, result, run, report, static, gaps, shown, module_shown) -> None:
     seen: set[str] = set()
 
-    def add(code: str, where: str, error: str) -> None:
+    def add(code: str, where: str, error: str, named: list[str] | None = None) -> None:
         if code not in seen:
             seen.add(code)
-            report.runtime.append(RuntimeFinding(code, where, error))
+            report.runtime.append(RuntimeFinding(code, where, error, named or []))
 
     if "config_roundtrip" in result:
         error = result["config_roundtrip"]
@@ -218,7 +250,8 @@ def _judge_runtime(case, result, run, report, static, gaps, shown, module_shown)
             where = f"{_VARIANT_WORDS[variant]} (.{file_format})"
             if "error" in outcome:
                 loaded_all = compared_all = False
-                add(classify_load_error(outcome["error"], variant, file_format, case), where, _text(outcome["error"]))
+                add(classify_load_error(outcome["error"], variant, file_format, case), where, _text(outcome["error"]),
+                    named_classes(outcome["error"]))
             elif not outcome.get("loaded"):
                 loaded_all = compared_all = False
                 gaps.append(f"no load result for the .{file_format} file")
@@ -235,6 +268,36 @@ def _judge_runtime(case, result, run, report, static, gaps, shown, module_shown)
         else:
             shown.custom_objects = loaded_all and compared_all
     _judge_serving(case, saved_paths, run, report, gaps, module_shown)
+
+
+def _findings_in(static: list[Finding], classes: dict, names: list[str]) -> list[Finding]:
+    """The static findings inside the named classes, in the order of the names."""
+    found = []
+    for name in names:
+        if name in classes:
+            first, last = classes[name]
+            found += [finding for finding in static if first <= finding.line <= last and finding not in found]
+    return found
+
+
+def _attribute(case: Case, report: CaseReport, static: list[Finding], classes: dict, held: list[Finding]) -> None:
+    """--run-script: a Functional or Sequential model failed because of a
+    class it holds. The failure goes to that class's static finding of the
+    same code: first in a class the error names, else in one the model holds.
+    The report then stands on that finding's line, named after that class."""
+    if not classes or case.class_name in classes:
+        return
+    for runtime in report.runtime:
+        candidates = [f for f in _findings_in(static, classes, runtime.classes) + held if f.code == runtime.code]
+        if candidates:
+            finding = candidates[0]
+            name = min(
+                (name for name, (first, last) in classes.items() if first <= finding.line <= last),
+                key=lambda name: classes[name][1] - classes[name][0],  # the innermost class holding the line
+            )
+            report.class_name, report.line = name, finding.line
+            report.how = f"in the {case.class_name} model {case.how}" if case.how else f"in the {case.class_name} model"
+            return
 
 
 def _comparable(result: dict) -> str | None:

@@ -32,9 +32,19 @@ def _keras(major: int):
     return keras
 
 
+_WRAPPED = "Exception encountered:"
+
+
 def describe(error: BaseException) -> dict:
+    """Type and message; a Keras message that wraps the failures of the
+    objects inside ("...could not be deserialized... Exception encountered:
+    <cause>") also keeps each wrapped part, innermost last: the whole model's
+    config before them can push them past the length kept."""
     text = str(error).strip()
-    return {"type": type(error).__name__, "message": text[:2000]}
+    described = {"type": type(error).__name__, "message": text[:2000]}
+    if _WRAPPED in text:
+        described["chain"] = [part.strip()[:1000] for part in text.split(_WRAPPED)[1:]]
+    return described
 
 
 # --- the user's definitions ------------------------------------------------
@@ -481,6 +491,7 @@ class ScriptSaves:
             "subclassed": type(model).__name__ not in ("Functional", "Sequential"),
         }
         self.saved.append(entry)
+        entry["contains"] = _custom_classes(model)
         probe, entry["probe_from"] = _script_probe(model)
         if probe is not None:
             try:
@@ -495,6 +506,20 @@ class ScriptSaves:
             if rebuilt is not None:
                 _check_rebuild(model, rebuilt, probe, entry)
         return entry
+
+
+def _custom_classes(model) -> list[str]:
+    """The names of the classes not from Keras that the model holds, at any depth."""
+    names: set[str] = set()
+    try:
+        layers = model._flatten_layers(include_self=False, recursive=True)  # noqa: SLF001 - Keras 2 and 3 both
+    except Exception:  # noqa: BLE001 - an odd model: nothing to attribute failures to
+        return []
+    for layer in layers:
+        module = type(layer).__module__ or ""
+        if not module.startswith(("keras", "tf_keras", "tensorflow")):
+            names.add(type(layer).__name__)
+    return sorted(names)
 
 
 def _patch_library(keras, saves: ScriptSaves, originals: list) -> None:
