@@ -209,8 +209,11 @@ class GetConfigWithoutSuper(Rule):
         if summary.calls_super or not summary.complete:
             return
         name = summary.keys.get("name")
-        if name is not None and not isinstance(name, ast.Constant):
+        self_name = method_self(get_config)
+        if _is_instance_name(name, self_name):
             return  # `"name": self.name`: the config carries the name itself (keras's metrics, InputLayer)
+        if _is_class_name(name, self_name):
+            name = ast.Constant(source.name)  # `self.__class__.__name__`: as fixed as a literal
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
             # Measured (Keras 3.15.1, tf_keras 2.21): two instances in one model fail to load.
             effect = (
@@ -224,6 +227,26 @@ class GetConfigWithoutSuper(Rule):
             f"{source.name}.get_config() does not start from super().get_config(): {effect}; start with "
             f"config = super().get_config()",
         )
+
+
+def _is_instance_name(value: ast.expr | None, self_name: str) -> bool:
+    """`self.name` or `self._name`: each instance's own name."""
+    return isinstance(value, ast.Attribute) and value.attr in ("name", "_name") and (
+        isinstance(value.value, ast.Name) and value.value.id == self_name
+    )
+
+
+def _is_class_name(value: ast.expr | None, self_name: str) -> bool:
+    """`self.__class__.__name__` or `type(self).__name__`: one name for every instance."""
+    if not (isinstance(value, ast.Attribute) and value.attr == "__name__"):
+        return False
+    owner = value.value
+    if isinstance(owner, ast.Attribute) and owner.attr == "__class__":
+        return isinstance(owner.value, ast.Name) and owner.value.id == self_name
+    return (
+        isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "type"
+        and len(owner.args) == 1 and isinstance(owner.args[0], ast.Name) and owner.args[0].id == self_name
+    )
 
 
 class InitRejectsBaseKeywords(Rule):
