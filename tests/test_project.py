@@ -416,3 +416,18 @@ def test_a_raw_keras_object_in_the_config_is_reported_where_the_project_saves_hd
         "keras.saving.deserialize_keras_object()\n"
     )
     assert result.stdout == expected
+
+
+@pytest.mark.parametrize("name", ["test_serving.py", "serving_test.py", "serve.py"])
+def test_an_unlinked_load_is_reported_outside_test_modules_only(tmp_path, name):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "layers.py").write_text(
+        "import keras\n\n\nclass Scale(keras.layers.Layer):\n    def call(self, x):\n        return x * 2\n"
+    )
+    (tmp_path / name).write_text("import sys\n\nimport keras\n\nmodel = keras.models.load_model(sys.argv[1])\n")
+    result = run_flake8("--isolated", "--select=KS301", "--keras-version=3", name, cwd=tmp_path)
+    expected = "" if "test" in name else (
+        f"{name}:5:9: KS301 load_model() cannot find this project's custom objects: "
+        'pass custom_objects={"Scale": Scale} (defined in layers)\n'
+    )
+    assert result.stdout == expected
