@@ -224,3 +224,10 @@ def test_a_model_failure_no_static_finding_explains_stays_ks902_on_the_model():
     report = _script_judge({"error": error}, [Finding(12, 4, "KS104", "Other")], ["Gate"])
     assert (report.class_name, report.line) == ("Functional", 1)
     assert [(finding.code, finding.classes) for finding in report.runtime] == [("KS902", ["Gate"])]
+
+
+def test_a_reason_is_plain_text_without_terminal_colour_codes():
+    from flake8_keras_serial.verify.verdicts import _text
+
+    error = {"type": "ValueError", "message": "Input \x1b[1m0\x1b[0m of layer \x1b[32m'dense'\x1b[0m is incompatible"}
+    assert _text(error) == "ValueError: Input 0 of layer 'dense' is incompatible"

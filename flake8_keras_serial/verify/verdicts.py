@@ -101,9 +101,14 @@ def named_classes(error: dict) -> list[str]:
     return names
 
 
+_TERMINAL_COLOURS = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def _text(error: dict) -> str:
     """One line, the cause first: Keras's messages span many."""
-    message = " ".join(line.strip() for line in _cause(error).splitlines() if line.strip())
+    # Keras colours some messages for a terminal (rich): the escape codes are not text.
+    plain = _TERMINAL_COLOURS.sub("", _cause(error))
+    message = " ".join(line.strip() for line in plain.splitlines() if line.strip())
     if len(message) > 300:
         message = message[:297] + "..."
     return f"{error['type']}: {message}"
