@@ -1,6 +1,7 @@
 """`keras-serial fix`: before/after pairs for every fix, idempotence, noqa,
 exit codes, and the loop that matters: fix, then verify with real TensorFlow."""
 
+import ast
 import json
 import shutil
 import subprocess
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import FIXTURES, run_cli
+from test_fixtures import expected_findings, fixture_version
 
 FIXES = Path(__file__).parent / "fixes"
 CASES = Path(__file__).parent / "verify_cases"
@@ -379,3 +381,39 @@ def test_fix_time_grows_about_linearly_with_the_file(tmp_path):
     small = min(seconds(500) for _ in range(2))
     large = seconds(8000)
     assert large < 50 * small, (small, large)
+
+
+def _definitions(tree: ast.Module) -> dict[tuple[str, int], ast.AST]:
+    """Top-level classes and functions by (name, occurrence): what a fix may or may not touch."""
+    seen: dict[str, int] = {}
+    found = {}
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            seen[node.name] = seen.get(node.name, 0) + 1
+            found[(node.name, seen[node.name])] = node
+    return found
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("KS*.py")), ids=lambda path: path.stem)
+def test_fix_leaves_every_look_alike_of_a_fixture_unchanged(tmp_path, fixture):
+    """Issue 10: fix never turns valid code into invalid code. In each rule's fixture, the
+    definitions with no expected finding (the silent look-alikes) come out of `fix --write`
+    exactly as they went in, and the file still parses."""
+    (tmp_path / "pyproject.toml").write_text("")
+    target = tmp_path / fixture.name
+    shutil.copy(fixture, target)
+    code = fixture.stem.split("_")[0]
+    result = run_cli(
+        "fix", "--write", f"--select={code}", f"--keras-version={fixture_version(fixture)}", "--package=demo",
+        target.name, cwd=tmp_path,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    before = ast.parse(fixture.read_text())
+    after = _definitions(ast.parse(target.read_text()))
+    flagged = {line for line, _, _ in expected_findings(fixture)}
+    for key, node in _definitions(before).items():
+        start = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+        if any(start <= line <= node.end_lineno for line in flagged):
+            continue
+        assert key in after, f"{key[0]} disappeared"
+        assert ast.dump(after[key]) == ast.dump(node), f"fix changed the look-alike {key[0]}"
