@@ -12,7 +12,7 @@ from ..class_source import ClassSource
 from ..codes import CODES
 from ..messages import name_few
 from ..module_facts import ModuleFacts
-from ..module_summary import summarize
+from ..module_summary import saved_contents, summarize
 from ..owners import Builders, built_outside_classes, local_builders, names_built_in
 from ..project_index import ProjectContext, ProjectIndex
 from ..saveload_calls import SaveLoadCall, call_scopes, find_save_load_calls, model_library
@@ -71,6 +71,11 @@ class ModuleContext:
             return index  # its summary of this file is the file being checked
         summary = summarize(self.facts.tree, self.lines, project.project_major, project.import_context, self.facts)
         return index.with_module(self.project.module, summary)
+
+    @cached_property
+    def saved_contents(self) -> dict[str, list[str]]:
+        """What a model this file saves names in its config (module_summary.saved_contents)."""
+        return saved_contents(self.facts)
 
     def _unchanged_on_disk(self, index: ProjectIndex) -> bool:
         """The text being checked is the file the index summarised (flake8 and `check` read it

@@ -307,6 +307,12 @@ def _ks101_fires(module: ModuleContext, source: ClassSource) -> bool:
 _HDF5_ONLY = "fails from HDF5 only"
 
 
+def _saves_hdf5(module: ModuleContext) -> bool:
+    """Some save of the project writes HDF5; with no project known, assume it may."""
+    index = module.index  # asked only for such a finding: summarising costs
+    return index is None or saves_hdf5(index.modules.values())
+
+
 class NestedObjectNotSerialized(Rule):
     """KS106: a layer, function or array argument put in the config raw, or
     serialized without anything to deserialize it."""
@@ -316,10 +322,8 @@ class NestedObjectNotSerialized(Rule):
     kinds = LAYERS_AND_MODELS
 
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
-        index = module.index
-        hdf5_saved = index is None or saves_hdf5(index.modules.values())  # no project: the finding stands
         for finding in super().check_module(module):
-            if hdf5_saved or finding.fix_data != (_HDF5_ONLY,):
+            if finding.fix_data != (_HDF5_ONLY,) or _saves_hdf5(module):
                 yield finding
 
     def check(self, source: ClassSource) -> Iterator[Finding]:

@@ -17,7 +17,6 @@ from typing import Iterator
 from ..keras_names import api_named
 from ..messages import HINT, MAX_MESSAGE
 from ..project_index import ProjectIndex
-from ..module_summary import saved_contents
 from ..owners import names_built_in
 from ..saveload_calls import CONFIG_LOADS, LOAD_MODEL, SaveLoadCall, saved_just_before
 from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
@@ -162,7 +161,7 @@ def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> 
         # The same function saved it (a test's round trip, `path = ...; model.save(path); load_model(path)`):
         # that save is the one loaded, not the project's other saves to a file of the same name.
         linked = True
-        contents = saved_contents(module.facts)
+        contents = module.saved_contents
         names = [(here, name) for name in _built_for(module, entry.scope, contents["uses"])]
         functions = {(here, name) for name in contents["functions"]}
         if not from_config:
