@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import PurePosixPath
 
 from .keras_names import api_named, dotted_name, split_keras_name
 from .module_facts import KerasClass, ModuleFacts
@@ -276,3 +278,10 @@ def saved_just_before(calls: list[SaveLoadCall], load: SaveLoadCall) -> bool:
 def _spelled(entry: SaveLoadCall) -> str | None:
     node = entry.path.node
     return entry.path.key() or (ast.dump(node) if node is not None else None)
+
+
+@lru_cache(maxsize=4096)  # the same few paths, compared for every save and load of a project
+def file_name(path: str | None) -> str | None:
+    """The last part of a path as the source spells it (`/` or `\\`): how a load is matched to
+    the saves of other files (KS301, KS305, KS306)."""
+    return PurePosixPath(path.replace("\\", "/")).name if path else None

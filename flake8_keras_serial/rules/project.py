@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import PurePosixPath
 from typing import Iterator
 
 from ..keras_names import api_named
 from ..messages import HINT, MAX_MESSAGE
 from ..project_index import ProjectIndex
 from ..owners import names_built_in
-from ..saveload_calls import CONFIG_LOADS, LOAD_MODEL, SaveLoadCall, saved_just_before
+from ..saveload_calls import CONFIG_LOADS, LOAD_MODEL, SaveLoadCall, file_name, saved_just_before
 from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
 
 # Keras 2's .keras loader imports the module of a top-level model, loss or
@@ -139,12 +137,7 @@ def _custom_object_scope_lines(module: ModuleContext) -> set[int]:
 
 
 def _same_file(saved: str, loaded: str) -> bool:
-    return _file_name(saved) == _file_name(loaded)
-
-
-@lru_cache(maxsize=4096)  # the same few paths, compared once per save of the project per load
-def _file_name(path: str) -> str:
-    return PurePosixPath(path.replace("\\", "/")).name
+    return file_name(saved) == file_name(loaded)
 
 
 def _needed(module: ModuleContext, index: ProjectIndex, entry: SaveLoadCall) -> tuple[bool, list[Needed]]:

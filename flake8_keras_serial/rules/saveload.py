@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import tokenize
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
 from ..keras_names import api_named, dotted_name
@@ -21,6 +21,7 @@ from ..saveload_calls import (
     SAVE_WEIGHTS,
     TF_SAVED_MODEL,
     SaveLoadCall,
+    file_name,
     find_save_load_calls,
     is_model_expression,
     model_classes,
@@ -242,25 +243,21 @@ def _loads_of_file(facts, calls: list[SaveLoadCall]) -> list[_Load]:
     ]
 
 
-def _file_name(path: str | None) -> str | None:
-    return PurePosixPath(path.replace("\\", "/")).name if path else None
-
-
 def _linked_loads(module: ModuleContext, saves: list[SaveLoadCall]) -> list[_Load]:
     """The loads of what `saves` write: in this file, loads of the same path (same literal or name),
     of the same file name or of a path it does not spell; in the other files of the project, loads
     of the same file name."""
-    names = {name for entry in saves if (name := _file_name(entry.path.known_end))}
+    names = {name for entry in saves if (name := file_name(entry.path.known_end))}
     keys = {key for entry in saves if (key := entry.path.key())}
     found = [
         load
         for load in _loads_of_file(module.facts, module.save_load_calls)
-        if load.key in keys or _file_name(load.end) in names or load.end is None
+        if load.key in keys or file_name(load.end) in names or load.end is None
     ]
     index = module.disk_index
     if names and index is not None and module.project is not None:
         here = module.project.module
-        table = _project_loads_by_file_name(index)
+        table = _project_loads_byfile_name(index)
         found += [load for name in names for owner, load in table.get(name, []) if owner != here]
     return found
 
@@ -271,13 +268,13 @@ def _linked_loads(module: ModuleContext, saves: list[SaveLoadCall]) -> list[_Loa
 _PROJECT_LOADS: dict[str, object] = {"index": None, "table": {}}
 
 
-def _project_loads_by_file_name(index) -> dict[str | None, list[tuple[str, _Load]]]:
+def _project_loads_byfile_name(index) -> dict[str | None, list[tuple[str, _Load]]]:
     """The load_model() calls of every file of the project, by the file name they load."""
     if _PROJECT_LOADS["index"] is not index:
         table: dict[str | None, list[tuple[str, _Load]]] = {}
         for name, relative in index.paths.items():
             for load in _project_file_loads(index.root / relative, index.project_major):
-                table.setdefault(_file_name(load.end), []).append((name, load))
+                table.setdefault(file_name(load.end), []).append((name, load))
         _PROJECT_LOADS.update(index=index, table=table)
     return _PROJECT_LOADS["table"]
 
