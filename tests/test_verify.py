@@ -209,7 +209,7 @@ def test_classes_that_were_not_saved_loaded_and_compared_are_not_tested(tmp_path
     assert f"{project}/a/train.py:6:1: Block (arguments from the call on line 11; input shape from pyproject.toml)" \
         in lines
     assert f"{project}/keras_io_style.py:15:1: MLPBlock (arguments from the call on line 49; " \
-        "input shape from the file)" in lines
+        "input shape from the call on line 49)" in lines
     assert lines[-1].startswith("11 classes verified in 4 fresh processes (")
     assert lines[-1].endswith("): 0 failing, 8 round-trip, 3 not tested")
     assert result.stderr.strip().splitlines()[-1] == (

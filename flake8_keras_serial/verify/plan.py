@@ -3,8 +3,9 @@
 A class is tested when its constructor arguments and an input shape can be
 taken from the file: literal arguments at a call site (`Proj(16)`), defaults
 for every parameter, or a `[tool.keras-serial.verify.<Class>]` table in
-pyproject.toml; the input shape from `keras.Input(shape=...)`,
-`input_shape=...`, `build((None, 16))` or that table.
+pyproject.toml; the input shape from that table, the `keras.Input` the class
+is called on, or the file's first `keras.Input(shape=...)`, `input_shape=...`
+or `build((None, 16))`.
 """
 
 from __future__ import annotations
@@ -167,6 +168,7 @@ def plan_file(
     module = ModuleContext(facts, [], source.splitlines(True), ProjectContext.for_file(str(path), project_major))
     settings = _pyproject_settings(path)
     shape_in_file = _input_shape(tree, facts)
+    class_shapes = shapes_by_class(tree, facts, {item.name for item in facts.classes})
     formats = ["keras", "h5"] if saves_hdf5(tree) else ["keras"]
     cases: list[Case] = []
     untested: list[Untested] = []
@@ -190,9 +192,12 @@ def plan_file(
             untested.append(Untested(str(path), keras_class.name, line, found))
             continue
         args, kwargs, how = found
-        shape = class_settings.get("input_shape") or shape_in_file
+        own_shape, own_line = class_shapes.get(keras_class.name, (None, 0))
+        shape = class_settings.get("input_shape") or own_shape or shape_in_file
         if class_settings.get("input_shape"):
             shape_how = "input shape from pyproject.toml"
+        elif own_shape:
+            shape_how = f"input shape from the call on line {own_line}"
         else:
             shape_how = "input shape from the file" if shape else f"input shape {tuple(DEFAULT_INPUT_SHAPE)} assumed"
         structure = input_structure(keras_class.node)
@@ -304,6 +309,68 @@ def value_spec(node: ast.expr, facts, evaluator: Evaluator | None = None, scope:
     if qualified and qualified.startswith(("tensorflow.", "numpy.")):
         return {"attribute": qualified}
     return None
+
+
+def _input_call_shape(call: ast.Call, facts, evaluator: Evaluator, scope: dict) -> list[int] | None:
+    """The shape of a `keras.Input(shape=...)` call, when it can be told from the source."""
+    if not api_named(facts.imports.keras_name(call.func), "Input"):
+        return None
+    candidates = [item.value for item in call.keywords if item.arg == "shape"] + call.args[:1]
+    for candidate in candidates:
+        try:
+            value = evaluator.value(candidate, scope)
+        except Unknown:
+            continue
+        if isinstance(value, (tuple, list)) and value and all(isinstance(item, int) for item in value):
+            return list(value)
+    return None
+
+
+def shapes_by_class(tree: ast.Module, facts, class_names: set[str]) -> dict[str, tuple[list[int], int]]:
+    """class name -> (input shape, line) where the file calls the class on a `keras.Input`
+    directly (`x = keras.Input(shape=(8,))` then `Block(4)(x)`, or `Block(4)(keras.Input((8,)))`),
+    or builds an instance (`block = Block(4)` then `block.build((None, 8))`). A file with two
+    models (an encoder's and a decoder's `Input`) gives each class the shape it is really called
+    on; a class called on some other tensor keeps the file's shape."""
+    evaluator = Evaluator(tree)
+    functions = enclosing_functions(tree)
+    found: dict[str, tuple[list[int], int]] = {}
+
+    def scope_of(node: ast.AST) -> dict:
+        function = functions.get(id(node))
+        return evaluator.function_scope(function) if function is not None else evaluator.module_names
+
+    def bound(node: ast.expr, scope: dict) -> ast.expr:
+        value = scope.get(node.id) if isinstance(node, ast.Name) else None
+        return value if isinstance(value, ast.expr) else node
+
+    def class_made(node: ast.expr, scope: dict) -> str | None:
+        made = bound(node, scope)
+        if isinstance(made, ast.Call) and isinstance(made.func, ast.Name) and made.func.id in class_names:
+            return made.func.id
+        return None
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        scope = scope_of(node)
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "build":
+            name = class_made(node.func.value, scope)
+            try:
+                value = evaluator.value(node.args[0], scope) if name else None
+            except Unknown:
+                value = None
+            shape = list(value)[1:] if isinstance(value, (tuple, list)) else []  # build() takes the batch too
+            if name and shape and all(isinstance(item, int) for item in shape):
+                found.setdefault(name, (shape, node.lineno))
+            continue
+        name = class_made(node.func, scope)
+        argument = bound(node.args[0], scope)
+        if name and isinstance(argument, ast.Call):
+            shape = _input_call_shape(argument, facts, evaluator, scope)
+            if shape:
+                found.setdefault(name, (shape, node.lineno))
+    return found
 
 
 def _input_shape(tree: ast.Module, facts) -> list[int] | None:
