@@ -63,6 +63,19 @@ _KIND_BY_MODULE = {
     "optimizers": "optimizer",
 }
 
+# Keras 3's .keras loader imports the module a class's config names, registered or not, when
+# that module is inside one of these packages (serialization_lib._retrieve_class_or_fn; measured
+# with 3.15.1: an unregistered layer of a `keras_nlp.blocks` module loads from .keras, and from
+# .h5 fails with "Unknown layer: 'Scale'"). Functions are not found that way.
+_PACKAGES_KERAS_3_IMPORTS = frozenset({"keras", "keras_hub", "keras_cv", "keras_nlp"})
+KINDS_FOUND_BY_MODULE_IN_KERAS_3 = frozenset({"layer", "model", "loss", "metric"})
+
+
+def keras_3_imports_module(module: str) -> bool:
+    """Whether Keras 3 finds an unregistered class of this module by importing it."""
+    return module.split(".", 1)[0] in _PACKAGES_KERAS_3_IMPORTS
+
+
 # Top-level concrete models (`keras.Sequential`).
 _CONCRETE_TOP_LEVEL = {"Sequential": "model"}
 

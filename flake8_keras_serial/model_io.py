@@ -69,10 +69,7 @@ def model_io(facts: ModuleFacts) -> dict:
         elif entry.kind == TO_JSON:
             full_saves.append({"line": entry.call.lineno, "savedmodel": False})
         elif entry.kind in CONFIG_LOADS:
-            given = entry.keywords.get("custom_objects")
-            if given is None and len(entry.call.args) > 1:
-                given = entry.call.args[1]
-            loads.append(_load(facts, entry.call, given, scopes, listed, None))
+            loads.append(_load(facts, entry.call, entry.keywords.get("custom_objects"), scopes, listed, None))
     for call in facts.calls:
         if id(call) in classified:
             continue

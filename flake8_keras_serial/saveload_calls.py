@@ -136,6 +136,12 @@ def _classify(facts: ModuleFacts, call: ast.Call) -> SaveLoadCall | None:
     keras_name = facts.imports.keras_name(func)
     qualified = facts.imports.qualify(func)
     if keras_name is not None:
+        if api_named(keras_name, "load_model", *CONFIG_LOADS) and "custom_objects" not in keywords:
+            # custom_objects is the second parameter of every Keras and tf_keras load_model,
+            # model_from_json and model_from_config: `load_model(path, {"Block": Block})`.
+            given = _argument(call, 1, "custom_objects")
+            if given is not None:
+                keywords["custom_objects"] = given
         if api_named(keras_name, "load_model"):
             return SaveLoadCall(LOAD_MODEL, call, None, path_argument(facts, _argument(call, 0, "filepath")), keywords)
         if api_named(keras_name, "save_model"):

@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..keras_names import api_named
+from ..keras_names import KINDS_FOUND_BY_MODULE_IN_KERAS_3, api_named, keras_3_imports_module
 from ..messages import HINT, MAX_MESSAGE
 from ..project_index import ProjectIndex
 from ..owners import names_built_in
@@ -342,6 +342,9 @@ def _missing(
             methods.add((item.name, item.keys[0]))
         elif not item.registered:
             if major == 2 and item.kind in _FOUND_BY_MODULE_IN_KERAS_2 and found_by_module:
+                continue
+            if major == 3 and item.kind in KINDS_FOUND_BY_MODULE_IN_KERAS_3 and found_by_module \
+                    and keras_3_imports_module(item.module):
                 continue
             custom_objects.add((item.name, item.module))
             if item.factory:
