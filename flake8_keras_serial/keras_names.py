@@ -80,7 +80,9 @@ def keras_3_imports_module(module: str) -> bool:
 _CONCRETE_TOP_LEVEL = {"Sequential": "model"}
 
 REGISTER_FUNCTION = "register_keras_serializable"
-_REGISTER_MODULES = ("saving", "utils", "")
+# The function's public modules, and where Keras's own source imports it from
+# (`keras.src.saving.object_registration`, tf.keras 2.x's `utils.generic_utils`).
+_REGISTER_MODULES = ("saving", "utils", "", "object_registration", "generic_utils")
 
 # How a file reaches register_keras_serializable of a library, by the module a local
 # name is bound to: library -> [(imported module, template for the local name)].

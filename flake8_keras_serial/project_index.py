@@ -43,7 +43,8 @@ from .module_summary import summarize, valid_summary
 from .owners import Builders
 
 # 2: registration wrappers; 3: where classes are built; 4: bases and methods; 5: model_io;
-# 6: re-exported Keras names; 7: factories, compiled calls; 8: HDF5 saves; 9: positional custom_objects
+# 6: re-exported Keras names; 7: factories, compiled calls; 8: HDF5 saves; 9: positional custom_objects,
+# register_keras_serializable through Keras's internal modules (object_registration)
 FORMAT_VERSION = 9
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
