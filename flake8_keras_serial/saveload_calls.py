@@ -166,10 +166,10 @@ def _classify(facts: ModuleFacts, call: ast.Call) -> SaveLoadCall | None:
     return None
 
 
-def path_argument(facts: ModuleFacts, node: ast.expr | None) -> PathArgument:
+def path_argument(facts: ModuleFacts, node: ast.expr | None, depth: int = 0) -> PathArgument:
     """What the source says about a path expression."""
     path = PathArgument(node)
-    if node is None:
+    if node is None or depth > 8:  # `p = os.path.join(root, p)`: no end to follow
         return path
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         path.literal = node.value
@@ -182,18 +182,22 @@ def path_argument(facts: ModuleFacts, node: ast.expr | None) -> PathArgument:
     elif isinstance(node, ast.Name):
         values = facts.module_constants.get(node.id)
         if values is not None:
-            return path_argument(facts, values)
-        # A name given one string in the whole file, often a function's local
-        # (`checkpoint_path = "/tmp/checkpoint"`): that string. Several: unknown.
+            return path_argument(facts, values, depth + 1)
+        # A name given one value in the whole file, often a function's local
+        # (`checkpoint_path = "/tmp/checkpoint"`, `saved_dir = os.path.join(tmp, "gp_model")`):
+        # what that value says, kept under the name. Several values: unknown.
         assigned = facts.assignments.get(node.id, [])
-        if len(assigned) == 1 and isinstance(assigned[0], (ast.Constant, ast.JoinedStr)):
-            return path_argument(facts, assigned[0])
+        if len(assigned) == 1 and isinstance(assigned[0], (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call)):
+            found = path_argument(facts, assigned[0], depth + 1)
+            path.literal, path.suffix, path.prefix = found.literal, found.suffix, found.prefix
+            if isinstance(assigned[0], (ast.Constant, ast.JoinedStr)):
+                return found
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # Path(...) / "m.keras"
-        path.suffix = path_argument(facts, node.right).known_end
+        path.suffix = path_argument(facts, node.right, depth + 1).known_end
     elif isinstance(node, ast.Call) and node.args and (dotted_name(node.func) or "").endswith("path.join"):
-        path.suffix = path_argument(facts, node.args[-1]).known_end
+        path.suffix = path_argument(facts, node.args[-1], depth + 1).known_end
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-        path.suffix = path_argument(facts, node.func.value).known_end
+        path.suffix = path_argument(facts, node.func.value, depth + 1).known_end
     return path
 
 

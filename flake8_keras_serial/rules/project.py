@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..keras_names import KINDS_FOUND_BY_MODULE_IN_KERAS_3, api_named, keras_3_imports_module
+from ..keras_names import KINDS_FOUND_BY_MODULE_IN_KERAS_3, api_named, dotted_name, keras_3_imports_module
 from ..messages import HINT, MAX_MESSAGE
 from ..project_index import ProjectIndex
 from ..owners import names_built_in
@@ -52,16 +52,17 @@ class LoadWithoutCustomObjects(Rule):
             given = _given_keys(module, entry)
             if given is None:
                 continue  # custom_objects that the source does not spell out: trust it
-            if entry.kind == LOAD_MODEL and entry.path.has_extension() is False and module.major_of_call(entry) == 2:
+            if entry.kind == LOAD_MODEL and module.major_of_call(entry) == 2 and _savedmodel_folder(entry):
                 continue  # a Keras 2 SavedModel folder loads without any code [s17, s17c]
             index = module.index
             if index is None:
                 return
             linked, needed = _needed(module, index, entry)
-            if not linked and _is_test_file(module):
+            if not linked and (_is_test_file(module) or _in_keras_itself(module)):
                 # A test's load of a path that no save of the project spells (a fixture, a helper's
                 # temporary file): "every class of the project" is a guess there, wrong on every
-                # sampled case of the public corpus (keras, tf-models, tfrs tests).
+                # sampled case of the public corpus (keras, tf-models, tfrs tests). Keras's own
+                # loaders (pickling, the SavedModel reviver) load the user's models, not Keras's.
                 continue
             missing = _missing(module, index, entry, needed, given)
             if missing is None:
@@ -81,6 +82,40 @@ class LoadWithoutCustomObjects(Rule):
                 if len(f"{self.code} {message} {HINT}") <= MAX_MESSAGE:
                     break
             yield self.finding(entry.position, message, fix, details=missing.details())
+
+
+_SAVEDMODEL_WORDS = ("saved_model", "savedmodel")
+
+
+def _savedmodel_folder(entry: SaveLoadCall) -> bool:
+    """The load reads a SavedModel folder: a path known to have no extension, or an unknown path
+    that the source calls one (`load_model(FLAGS.saved_model_dir)`, or a load under
+    `if weights_format == "saved_model":`), as tf-models' loaders do."""
+    if entry.path.has_extension() is not None:
+        return entry.path.has_extension() is False
+    spelled = (dotted_name(entry.path.node) or "") if entry.path.node is not None else ""
+    if any(word in spelled.lower() for word in _SAVEDMODEL_WORDS):
+        return True
+    for branch in ast.walk(entry.scope) if entry.scope is not None else ():
+        if isinstance(branch, ast.If) and _names_savedmodel(branch.test) and _holds(branch.body, entry.call):
+            return True
+    return False
+
+
+def _names_savedmodel(test: ast.expr) -> bool:
+    return any(
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in _SAVEDMODEL_WORDS
+        for node in ast.walk(test)
+    )
+
+
+def _holds(statements: list[ast.stmt], call: ast.Call) -> bool:
+    return any(node is call for statement in statements for node in ast.walk(statement))
+
+
+def _in_keras_itself(module: ModuleContext) -> bool:
+    """A module of Keras's own source (keras, tf_keras)."""
+    return module.project is not None and module.project.module.split(".", 1)[0] in ("keras", "tf_keras")
 
 
 def _is_test_file(module: ModuleContext) -> bool:
