@@ -36,6 +36,19 @@ WEIGHTLESS_LAYERS = frozenset(
         "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "Masking", "Identity",
         "Lambda",  # its function is saved, not state
     }
+) | frozenset(
+    # Preprocessing and augmentation layers that learn nothing: resizing, cropping and rescaling
+    # make no variable; the random ones hold only a seed state (Keras 3 SeedGenerator), which
+    # is randomness, not a trained weight. Not here: Normalization, the lookups and
+    # TextVectorization, Discretization, which keep what adapt() learned.
+    {
+        "Resizing", "Rescaling", "CenterCrop", "CategoryEncoding", "Hashing", "HashedCrossing",
+        "RandomCrop", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
+        "RandomBrightness", "RandomHeight", "RandomWidth", "RandomGrayscale", "RandomHue", "RandomSaturation",
+        "RandomSharpness", "RandomShear", "RandomColorJitter", "RandomColorDegeneration", "RandomPosterization",
+        "RandomInvert", "RandomErasing", "RandomGaussianBlur", "RandomPerspective", "RandomElasticTransform",
+        "AutoContrast", "Equalization", "Solarization", "MixUp", "CutMix", "AugMix", "RandAugment",
+    }
 )
 
 # Attributes through which build() reaches every sublayer at once.

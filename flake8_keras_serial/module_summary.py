@@ -12,7 +12,7 @@ from .keras_names import ImportMap, api_named, dotted_name, split_keras_name
 from .keras_reexports import export_summary, valid_export_summary
 from .model_io import mentions_model_io, model_io, valid_model_io
 from .module_facts import ModuleFacts, collect_module_facts, mentions_keras
-from .owners import built_name, built_outside_classes, names_built_in, serialized_builds
+from .owners import built_name, built_outside_classes, is_functional_style, names_built_in, serialized_builds
 from .saveload_calls import CHECKPOINT, SAVE, TO_JSON, find_save_load_calls
 
 
@@ -94,9 +94,13 @@ def _inheritance(node: ast.ClassDef, facts: ModuleFacts, module: str, local_name
 
 
 def _builds(node: ast.ClassDef) -> dict:
-    """What the class builds (`Block` for `Block(4)`) and which of those its get_config may serialize."""
+    """What the class builds (`Block` for `Block(4)`), which of those its get_config may serialize,
+    and whether its constructor is functional-style (it calls what it builds on symbolic inputs)."""
     uses = names_built_in(node)
-    return {"uses": sorted(uses), "serializes": sorted(serialized_builds(node) & uses)}
+    return {
+        "uses": sorted(uses), "serializes": sorted(serialized_builds(node) & uses),
+        "functional": is_functional_style(node),
+    }
 
 
 def _decorator(node: ast.AST, facts: ModuleFacts) -> str | None:

@@ -32,11 +32,15 @@ class Builders:
     outside: bool = False  # somewhere not inside a custom Keras class
     owners: list[str] = field(default_factory=list)  # the custom classes that build it
     serialized: bool = False  # one of those owners' get_config may serialize it
+    # One of those owners is not functional-style: it may rebuild the layer through build()
+    # rather than by calling it on symbolic inputs in its constructor.
+    subclassed_owner: bool = False
 
     def add(self, other: "Builders") -> None:
         self.outside |= other.outside
         self.owners += other.owners
         self.serialized |= other.serialized
+        self.subclassed_owner |= other.subclassed_owner
 
     @property
     def rebuilt_by(self) -> str | None:
@@ -44,6 +48,13 @@ class Builders:
         if self.outside or self.serialized or not self.owners:
             return None
         return self.owners[0]
+
+    @property
+    def called_by_functional_owners(self) -> bool:
+        """Only functional-style owners build it (`super().__init__(inputs, outputs)`), and none
+        serializes it: on load each owner's constructor calls it on symbolic inputs, so Keras
+        runs its build() and then its call(), which builds whatever build() left unbuilt."""
+        return self.rebuilt_by is not None and not self.subclassed_owner
 
 
 def built_name(call: ast.Call) -> str | None:
@@ -87,7 +98,26 @@ def local_builders(
         if owner.name != name and name in built_in[owner.node]:
             builders.owners.append(owner.name)
             builders.serialized |= name in serialized_builds(owner.node)
+            builders.subclassed_owner |= not is_functional_style(owner.node)
     return builders
+
+
+def is_functional_style(node: ast.ClassDef) -> bool:
+    """Its __init__ ends in `super().__init__(inputs, outputs)` / `super().__init__(inputs=...,
+    outputs=...)`: a graph model, which Keras rebuilds from its constructor, not through build()."""
+    init = next((item for item in node.body if isinstance(item, FunctionNode) and item.name == "__init__"), None)
+    return init is not None and calls_functional_init(init)
+
+
+def calls_functional_init(init: FunctionNode) -> bool:
+    for call in ast.walk(init):
+        if not isinstance(call, ast.Call):
+            continue
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call):
+            if call.args or any(keyword.arg in ("inputs", "outputs") for keyword in call.keywords):
+                return True
+    return False
 
 
 def serialized_builds(owner: ast.ClassDef) -> set[str]:

@@ -44,8 +44,8 @@ from .owners import Builders
 
 # 2: registration wrappers; 3: where classes are built; 4: bases and methods; 5: model_io;
 # 6: re-exported Keras names; 7: factories, compiled calls; 8: HDF5 saves; 9: positional custom_objects,
-# register_keras_serializable through Keras's internal modules (object_registration)
-FORMAT_VERSION = 9
+# register_keras_serializable through Keras's internal modules (object_registration); 10: functional-style classes
+FORMAT_VERSION = 10
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 # A run started in a home folder without project markers must not index the disk.
@@ -248,6 +248,7 @@ class ProjectIndex:
                 if owner:
                     builders.owners.append(item["name"])
                     builders.serialized |= name in item["serializes"]
+                    builders.subclassed_owner |= not item.get("functional", False)
                 else:
                     builders.outside = True
 

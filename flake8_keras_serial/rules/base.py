@@ -101,6 +101,10 @@ class ModuleContext:
             self._rebuilt_by[source.name] = self._find_rebuilder(source)
         return self._rebuilt_by[source.name]
 
+    def called_by_functional_owners(self, source: ClassSource) -> bool:
+        """Only functional-style owners build this layer in the project (owners.py)."""
+        return source.keras_class.kind in LAYERS_AND_MODELS and self._builders(source).called_by_functional_owners
+
     def abstract_base(self, source: ClassSource) -> bool:
         """A base class: subclassed in this file or another module, and built nowhere."""
         keras_class = source.keras_class
@@ -115,9 +119,12 @@ class ModuleContext:
     def _find_rebuilder(self, source: ClassSource) -> str | None:
         if source.keras_class.kind not in LAYERS_AND_MODELS:
             return None
+        return self._builders(source).rebuilt_by
+
+    def _builders(self, source: ClassSource) -> Builders:
         builders = local_builders(self.facts, source.name, self._built_outside_classes, self._built_in_classes)
         builders.add(self._builders_elsewhere(source))
-        return builders.rebuilt_by
+        return builders
 
     def _builders_elsewhere(self, source: ClassSource) -> Builders:
         """Where the other modules build the class, from the index on disk (this file: from its text)."""

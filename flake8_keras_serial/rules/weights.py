@@ -15,6 +15,7 @@ from ..class_source import ClassSource, FunctionNode, Signature, calls_in, metho
 from ..keras_names import dotted_name, is_keras_variable, is_layer_constructor, is_tf_variable, split_keras_name
 from ..messages import name_few
 from ..build_facts import build_reach, has_weights, layer_made_by, weighted_sublayers
+from ..owners import calls_functional_init
 from ..saveload_calls import SAVE, SAVE_WEIGHTS, TF_SAVED_MODEL
 from .base import LAYERS_AND_MODELS, Finding, ModuleContext, Rule
 
@@ -160,6 +161,10 @@ _NOT_CONFIGURATION = frozenset(
     {"compile", "adapt", "update_state", "reset_state", "reset_states", "finalize_state", "result",
      "merge_state"}
 )
+# Keras's tracking API (tf_keras's own Layer keeps _losses, _updates, _metrics and
+# _trainable_weights this way): what it collects is collected again when the reloaded layer is
+# built and called, so it is bookkeeping, not configuration.
+_TRACKING_API = frozenset({"add_loss", "add_update", "add_metric", "add_weight", "add_variable"})
 _KERAS_MANAGED = frozenset({"built", "trainable", "supports_masking", "input_spec", "stateful", "name", "dtype"})
 _MUTATING_METHODS = frozenset(
     {"append", "extend", "insert", "pop", "remove", "clear", "update", "add", "discard", "setdefault", "fill",
@@ -172,7 +177,9 @@ class PythonStateChanged(Rule):
     counter bumped by a method the user calls. Silent (corpus review, issue 18) for
     helpers that __init__/build call (they run again on load), methods call() reaches
     (per-call scratch and lazy build flags), lazy caches that start as None, values
-    that become weights or objects, and state from compile()/adapt()/metrics."""
+    that become weights or objects, state from compile()/adapt()/metrics and from Keras's
+    tracking API (add_loss...), property setters, extensions of a base of another module,
+    and counters that only make names (corpus review of 12-07)."""
 
     code = "KS203"
     kinds = LAYERS_AND_MODELS
@@ -193,13 +200,18 @@ class PythonStateChanged(Rule):
             read_in_config = set()
         rebuilt = _reached_from(source, _REBUILT_BY_LOAD)
         per_call = _reached_from(source, {"call"}) - rebuilt
-        not_configuration = _reached_from(source, _NOT_CONFIGURATION) - rebuilt - per_call
+        not_configuration = _reached_from(source, _NOT_CONFIGURATION | _TRACKING_API) - rebuilt - per_call
+        naming_counters = _naming_counters(source)
         reported: set[str] = set()
         for method_name, method in source.methods.items():
             if method_name in rebuilt or method_name in not_configuration:
                 continue
-            if _setter_of(method) in read_in_config:
-                continue  # a property setter: get_config saves the property
+            if _setter_of(method) is not None:
+                # A property setter stores what it is given: the value is lost or kept where the
+                # property is assigned (often a subclass's __init__, or compile()), not here.
+                continue
+            if _extends_base_of_other_module(source, method):
+                continue  # the base's code, not read here, decides when it runs (its __init__, load_assets)
             self_name = method_self(method)
             scratch = _scratch_attributes(source, method, self_name)
             for statement in source.statements(method):
@@ -207,6 +219,8 @@ class PythonStateChanged(Rule):
                     source, statement, self_name, plain, reassign_counts=method_name not in per_call
                 )
                 if attribute is None or attribute in reported or attribute in scratch:
+                    continue
+                if attribute in naming_counters and isinstance(statement, ast.AugAssign):
                     continue
                 reported.add(attribute)
                 yield self.finding(
@@ -348,6 +362,63 @@ def _rooted_attributes(statement: ast.stmt, self_name: str) -> set[str]:
     return {found for node in ast.walk(statement) if (found := self_attribute(node, self_name))}
 
 
+def _naming_counters(source: ClassSource) -> set[str]:
+    """Attributes read only to format a string (`name = "{}".format(self._call_id)` after
+    `self._call_id += 1`): a source of unique names, which only need to be unique within the
+    process, so starting again from the __init__ value after load loses nothing."""
+    in_strings: set[str] = set()
+    elsewhere: set[str] = set()
+    for method in source.methods.values():
+        self_name = method_self(method)
+        formatted = {id(node) for text in ast.walk(method) if _formats_a_string(text) for node in ast.walk(text)}
+        for node in ast.walk(method):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                if (found := self_attribute(node, self_name)) is not None:
+                    (in_strings if id(node) in formatted else elsewhere).add(found)
+    return in_strings - elsewhere
+
+
+def _formats_a_string(node: ast.AST) -> bool:
+    """An f-string, `"...".format(...)`, `"..." % ...` or `str(...)`."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            return isinstance(func.value, ast.Constant) and isinstance(func.value.value, str)
+        return isinstance(func, ast.Name) and func.id == "str"
+    return False
+
+
+def _extends_base_of_other_module(source: ClassSource, method: FunctionNode) -> bool:
+    """`def set_vocabulary(self, ...): super().set_vocabulary(...); self.pad_id = ...` in a class
+    whose base is a project class of another module (keras-hub's CLIPTokenizer over
+    BytePairTokenizer, whose __init__ and load_assets call it). Keras's own methods (fit,
+    train_step) do not count: what calls them is known, and it is not the load."""
+    if not _calls_super_method(method, method.name):
+        return False
+    for lineage_source in source.lineage():
+        for base in lineage_source.keras_class.node.bases:
+            base_name = dotted_name(base)
+            if base_name is None or source.facts.class_named(base_name) is not None:
+                continue
+            if split_keras_name(source.facts.imports.qualify_dotted(base_name)) is None:
+                return True
+    return False
+
+
+def _calls_super_method(method: FunctionNode, name: str) -> bool:
+    """`super().name(...)` or `super(Cls, self).name(...)` in the method."""
+    for call in calls_in(method):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == name and isinstance(func.value, ast.Call):
+            if isinstance(func.value.func, ast.Name) and func.value.func.id == "super":
+                return True
+    return False
+
+
 def _setter_of(method: FunctionNode) -> str | None:
     """`name` for a method decorated `@name.setter`."""
     for decorator in method.decorator_list:
@@ -470,14 +541,14 @@ def _guarded_self_assignment(statement: ast.stmt, guards: tuple[ast.expr, ...], 
 
 def _layer_lookup(source: ClassSource, func: ast.expr) -> str | None:
     """`TRANSFORMS` for `TRANSFORMS[name]` when the module binds TRANSFORMS to a dict (or list)
-    of layer classes, one of which has weights."""
+    of layer classes (or of lambdas making a layer), one of which has weights."""
     if not (isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name)):
         return None
     table = func.value.id
     for value in source.facts.assignments.get(table, []):
         elements = value.values if isinstance(value, ast.Dict) else getattr(value, "elts", [])
         for element in elements:
-            dotted = dotted_name(element)
+            dotted = dotted_name(_layer_class_of(element))
             if dotted is None:
                 continue
             local = source.facts.class_named(dotted)
@@ -490,6 +561,14 @@ def _layer_lookup(source: ClassSource, func: ast.expr) -> str | None:
     return None
 
 
+def _layer_class_of(element: ast.expr) -> ast.expr:
+    """`layers.RandomTranslation` for a table entry `lambda x: layers.RandomTranslation(x, 0)`:
+    calling the entry makes that layer."""
+    if isinstance(element, ast.Lambda) and isinstance(element.body, ast.Call):
+        return element.body.func
+    return element
+
+
 class BuildLeavesSublayersUnbuilt(Rule):
     """A subclassed model with its own build(): on load Keras calls that build() from the saved
     build config and then restores the weights (measured: Keras 3.15.1, tf_keras 2.21, .keras)."""
@@ -497,10 +576,18 @@ class BuildLeavesSublayersUnbuilt(Rule):
     code = "KS205"
     kinds = frozenset({"model"})
 
+    def applies(self, module: ModuleContext, source: ClassSource) -> bool:
+        """Not for a block that only functional-style models of the project build (keras-hub's
+        SingleStreamBlock in FluxBackbone): on load their constructor calls it on symbolic
+        inputs, so Keras runs its call() after its build(), and call() builds the sublayers
+        before the weights are restored. Saved by itself, or built by a subclassed owner, its
+        build() alone runs."""
+        return not module.called_by_functional_owners(source)
+
     def check(self, source: ClassSource) -> Iterator[Finding]:
         build = source.methods.get("build")
         init = source.methods.get("__init__")
-        if build is None or source.has_method("build_from_config") or _functional_style(init):
+        if build is None or source.has_method("build_from_config") or (init is not None and calls_functional_init(init)):
             return
         sublayers = [
             *(weighted_sublayers(source, init) if init is not None else ()),
@@ -554,19 +641,6 @@ def _shape_parameter(function: FunctionNode) -> str | None:
     """`input_shape` of `def build(self, input_shape)`."""
     positional = [*function.args.posonlyargs, *function.args.args]
     return positional[1].arg if len(positional) > 1 else None
-
-
-def _functional_style(init: FunctionNode | None) -> bool:
-    """`super().__init__(inputs, outputs)` / `super().__init__(inputs=..., outputs=...)`: a graph
-    model, which Keras rebuilds from its graph config, not through build()."""
-    if init is None:
-        return False
-    for call in calls_in(init):
-        func = call.func
-        if isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call):
-            if call.args or any(keyword.arg in ("inputs", "outputs") for keyword in call.keywords):
-                return True
-    return False
 
 
 def _fixable(source: ClassSource, build: FunctionNode, unbuilt: list[str]) -> list[str]:
