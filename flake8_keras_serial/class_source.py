@@ -183,19 +183,32 @@ class ClassSource:
     @cached_property
     def _called_parameters(self) -> set[str]:
         """Parameters called in __init__ (`fn(x)`), or stored raw (`self.fn = fn`)
-        and called later (`self.fn(x)`)."""
+        and called through the attribute (`self.fn(x)`)."""
         init, owner = self.find_method("__init__")
         if init is None:
             return set()
         self_name = method_self(init)
         called = {call.func.id for call in calls_in(init) if isinstance(call.func, ast.Name)}
-        stored_as: dict[str, str] = {}  # attribute -> parameter
+        stored_as: dict[str, str] = {}  # attribute -> a parameter __init__ binds it to
+        holds_now: dict[str, str | None] = {}  # attribute -> the parameter it holds at this point of __init__
         for statement in self.statements(init):
-            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Name):
+            # In __init__ a call of `self.dropout(x)` is a call of what the attribute holds then:
+            # `self.dropout = Dropout(rate=dropout)`, called, then `self.dropout = dropout` calls
+            # the layer, and the argument is its plain setting (keras-hub's classifiers).
+            for call in calls_in(statement):
+                if (parameter := holds_now.get(self_attribute(call.func, self_name))) is not None:
+                    called.add(parameter)
+            if isinstance(statement, ast.Assign):
                 for target in statement.targets:
                     if (attribute := self_attribute(target, self_name)) is not None:
-                        stored_as[attribute] = statement.value.id
+                        value = statement.value
+                        holds_now[attribute] = value.id if isinstance(value, ast.Name) else None
+                        if isinstance(value, ast.Name):
+                            stored_as[attribute] = value.id
+        # Other methods run after __init__: any parameter it stored in the attribute may be called.
         for method in owner.methods.values():
+            if method is init:
+                continue
             for call in calls_in(method):
                 attribute = self_attribute(call.func, method_self(method))
                 if attribute in stored_as:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 
 from .class_source import FunctionNode
+from .deserializers import deserializing_functions
 from .keras_names import ImportMap, api_named, dotted_name, split_keras_name
 from .keras_reexports import export_summary, valid_export_summary
 from .model_io import mentions_model_io, model_io, valid_model_io
@@ -62,6 +63,8 @@ def summarize(
         "classes": classes,
         "other_classes": unresolved,
         "functions": sorted(name for name in facts.functions if _is_top_level(tree, name)),
+        # Helpers that turn a config dict back into an object (KS106: `__init__` may call them).
+        "deserializers": sorted(deserializing_functions(tree, facts.imports)),
         "registered_functions": sorted(facts.registered_functions),
         "factories": _factories(tree),
         "compiled_calls": _compiled_calls(facts),
@@ -288,7 +291,7 @@ def _compiled_names(facts: ModuleFacts) -> set[str]:
     return found
 
 
-_STRINGS = ("imports", "functions", "registered_functions", "built_outside_classes")
+_STRINGS = ("imports", "functions", "deserializers", "registered_functions", "built_outside_classes")
 
 
 def valid_summary(summary: object) -> bool:

@@ -44,8 +44,9 @@ from .owners import Builders
 
 # 2: registration wrappers; 3: where classes are built; 4: bases and methods; 5: model_io;
 # 6: re-exported Keras names; 7: factories, compiled calls; 8: HDF5 saves; 9: positional custom_objects,
-# register_keras_serializable through Keras's internal modules (object_registration); 10: functional-style classes
-FORMAT_VERSION = 10
+# register_keras_serializable through Keras's internal modules (object_registration); 10: functional-style
+# classes; 11: deserializing functions
+FORMAT_VERSION = 11
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 # A run started in a home folder without project markers must not index the disk.
@@ -199,6 +200,16 @@ class ProjectIndex:
         if not any(item["name"] == class_name for item in self.modules[resolved].get("classes", [])):
             return None
         return resolved, class_name
+
+    def deserializes(self, module: str, name: str) -> bool:
+        """Whether `name`, as `module` spells it (`get_quantizer`, `preprocessing.parse_factor`),
+        is a function of another project module that calls a Keras deserializer."""
+        head = name.split(".", 1)[0]
+        target = self.modules.get(module, {}).get("aliases", {}).get(head)
+        if target is None:
+            return False
+        key = self._module_and_name(target + name[len(head) :])
+        return key is not None and key[1] in self.modules[key[0]].get("deserializers", [])
 
     def builders(self, key: tuple[str, str], except_module: str) -> Builders:
         """Where the modules other than `except_module` build the class `key`."""

@@ -418,6 +418,38 @@ def test_a_raw_keras_object_in_the_config_is_reported_where_the_project_saves_hd
     assert result.stdout == expected
 
 
+@pytest.mark.parametrize("deserializes", [True, False])
+def test_a_helper_of_another_module_that_deserializes_in_init_counts(tmp_path, deserializes):
+    """qkeras's get_quantizer, keras-cv's preprocessing.parse_factor: __init__ hands the value to a
+    function of another module that calls deserialize_keras_object on a dict (read from the index)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    turn_back = "keras.saving.deserialize_keras_object(identifier)" if deserializes else "dict(identifier)"
+    (tmp_path / "pkg" / "quantizers.py").write_text(
+        "import keras\n\n\ndef get_quantizer(identifier):\n    if isinstance(identifier, dict):\n"
+        f"        return {turn_back}\n    return identifier\n"
+    )
+    (tmp_path / "pkg" / "layers.py").write_text(
+        "import keras\n\nfrom pkg import quantizers\nfrom .quantizers import get_quantizer\n\n\n"
+        "class QPool(keras.layers.Layer):\n    def __init__(self, activation=None, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.activation = activation\n"
+        "        if activation is not None:\n            self.activation = get_quantizer(activation)\n\n"
+        "    def call(self, x):\n        return self.activation(x)\n\n"
+        "    def get_config(self):\n"
+        "        return {**super().get_config(), \"activation\": keras.activations.serialize(self.activation)}\n\n\n"
+        "class Shear(keras.layers.Layer):\n    def __init__(self, factor, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.factor = factor\n"
+        "        self.factor = quantizers.get_quantizer(factor)\n\n"
+        "    def call(self, x):\n        return x * self.factor(x)\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), \"factor\": self.factor}\n"
+    )
+    result = run_flake8("--isolated", "--select=KS106", "--keras-version=3", "--format=%(row)d:%(code)s",
+                        "pkg/layers.py", cwd=tmp_path)
+    assert result.stderr == ""
+    assert result.stdout.split() == ([] if deserializes else ["17:KS106", "30:KS106"])
+
+
 @pytest.mark.parametrize("name", ["test_serving.py", "serving_test.py", "serve.py"])
 def test_an_unlinked_load_is_reported_outside_test_modules_only(tmp_path, name):
     (tmp_path / "pyproject.toml").write_text("")

@@ -17,7 +17,8 @@ from typing import Iterator
 import ast
 
 from ..class_source import ClassSource, Parameter, Signature, calls_in, method_self, names_in, self_attribute
-from ..keras_names import dotted_name
+from ..deserializers import deserializing_functions, names_deserializer
+from ..keras_names import dotted_name, split_keras_name
 from ..model_io import only_weights_saved, saves_hdf5
 from ..module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT
 from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, ModuleContext, Rule, quoted
@@ -323,8 +324,13 @@ class NestedObjectNotSerialized(Rule):
 
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
         for finding in super().check_module(module):
-            if finding.fix_data != (_HDF5_ONLY,) or _saves_hdf5(module):
-                yield finding
+            if finding.fix_data == (_HDF5_ONLY,) and not _saves_hdf5(module):
+                continue
+            if finding.fix_data[:1] == (_UNLESS_HELPER_DESERIALIZES,) and _helper_deserializes(
+                module, finding.fix_data[1:]
+            ):
+                continue
+            yield finding
 
     def check(self, source: ClassSource) -> Iterator[Finding]:
         get_config = source.methods.get("get_config")
@@ -335,12 +341,15 @@ class NestedObjectNotSerialized(Rule):
         self_name = method_self(get_config)
         has_from_config = source.find_method("from_config")[0] is not None
         for param, kind in _non_plain_arguments(source, signature):
-            value = summary.keys.get(param.name)
+            value = _through_locals(summary.keys.get(param.name), get_config)
             if value is None:
                 continue
-            if _is_raw(value, param, self_name):
+            helpers = _init_calls_on(source, param)
+            if _is_raw(value, param, self_name) and _attribute_may_hold(source, value, param, self_name):
                 if _from_config_rebuilds(source, param):
                     continue
+                if kind in (LAYER, CALLABLE, CALLED) and any(map(names_deserializer, helpers)):
+                    continue  # the .keras file stores the object as a dict, which __init__ turns back
                 if kind == OBJECT:
                     # Measured (Keras 3.15.1, tf_keras 2.21): .keras serializes a Keras object and
                     # Keras's getters (add_weight, built-in layers) take its dict back; HDF5 does not.
@@ -356,17 +365,19 @@ class NestedObjectNotSerialized(Rule):
                     _def_position(get_config),
                     f"{source.name}.get_config() returns '{param.name}' ({kind}) as the object itself: the "
                     f".keras file cannot rebuild it and load fails with TypeError; {_HOW_TO_SERIALIZE[kind]}",
+                    fix_data=_unless_helper_deserializes(source, helpers) if kind != ARRAY else (),
                 )
             elif (
                 kind != ARRAY
                 and _is_serialized(value)
                 and not has_from_config
-                and not _init_deserializes(source, param)
+                and not any(map(names_deserializer, helpers))
             ):
                 yield self.finding(
                     _def_position(get_config),
                     f"{source.name}.get_config() serializes '{param.name}' but no from_config() or __init__ "
                     f"deserializes it: __init__ receives a dict on load; add from_config() that deserializes it",
+                    fix_data=_unless_helper_deserializes(source, helpers),
                 )
 
 
@@ -395,17 +406,148 @@ def _is_serialized(value: ast.expr) -> bool:
     return "serialize" in last and "deserialize" not in last or last == "get_config"
 
 
-def _init_deserializes(source: ClassSource, param: Parameter) -> bool:
-    """`activations.get(fn)` or `deserialize(inner)` applied to the argument in __init__."""
+def _init_calls_on(source: ClassSource, param: Parameter) -> list[ast.Call]:
+    """The calls of __init__ that take the argument positionally: `activations.get(fn)`,
+    `deserialize(inner)`, `get_quantizer(activation)`."""
     init, _ = source.find_method("__init__")
     if init is None:
+        return []
+    return [
+        call for call in calls_in(init) if any(param.name in names_in(argument) for argument in call.args)
+    ]
+
+
+# fix_data of a finding that stands unless __init__ hands the argument to a project function
+# that deserializes (the function names follow, as spelled in the file).
+_UNLESS_HELPER_DESERIALIZES = "unless a helper deserializes"
+
+
+def _unless_helper_deserializes(source: ClassSource, calls: list[ast.Call]) -> tuple:
+    """The marker and the functions called, as spelled (`get_quantizer`, `preprocessing.parse_factor`)."""
+    names = sorted(
+        {name for call in calls if (name := dotted_name(call.func)) and _may_be_project_function(source, name)}
+    )
+    return (_UNLESS_HELPER_DESERIALIZES, *names) if names else ()
+
+
+def _may_be_project_function(source: ClassSource, name: str) -> bool:
+    """Defined in this file, or imported from a module that is not Keras's, TensorFlow's or numpy's
+    (not `isinstance`, not `self.add_weight`): only then is the project index asked."""
+    facts = source.facts
+    if name in facts.functions:
+        return True
+    qualified = facts.imports.qualify_dotted(name)
+    return (
+        qualified is not None
+        and split_keras_name(qualified) is None
+        and not qualified.startswith(("tensorflow", "numpy"))
+    )
+
+
+def _helper_deserializes(module: ModuleContext, names: tuple[str, ...]) -> bool:
+    """One of the functions `__init__` passes the argument to is the project's and calls a Keras
+    deserializer on it (qkeras's `get_quantizer`, keras-cv's `preprocessing.parse_factor`):
+    defined in this file, or in another module (read from the project index)."""
+    facts = module.facts
+    if facts.tree is not None and set(names) & deserializing_functions(facts.tree, facts.imports):
+        return True
+    index = module.index if module.project is not None else None
+    return index is not None and any(index.deserializes(module.project.module, name) for name in names)
+
+
+def _through_locals(value: ast.expr | None, get_config) -> ast.expr | None:
+    """For a local of get_config (`activation = keras.activations.serialize(activation)`, then
+    `config.update({"activation": activation})`), the serializing call it was last bound to;
+    else the value itself."""
+    if not isinstance(value, ast.Name):
+        return value
+    bound = [
+        statement.value
+        for statement in ast.walk(get_config)
+        if isinstance(statement, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == value.id for target in statement.targets)
+    ]
+    serialized = [item for item in bound if _is_serialized(item)]
+    return serialized[-1] if serialized else value
+
+
+def _attribute_may_hold(source: ClassSource, value: ast.expr, param: Parameter, self_name: str) -> bool:
+    """Whether the attribute the config reads may hold the argument. Not when every binding of it in
+    __init__ is a plain value (a literal, a `fn.__name__`, another plain argument); nor, for an
+    attribute named otherwise (`"function": self.symbol`), when no binding may be the argument
+    (tf_keras's TFOpLambda stores the name of its function's symbol)."""
+    attribute = self_attribute(value, self_name)
+    init, _ = source.find_method("__init__")
+    if attribute is None or init is None:
+        return True
+    bound = _bindings_in(source, init, attribute)
+    if not bound:
+        return True  # bound elsewhere (build(), a base class): assume it holds the argument
+    plain_parameters = {
+        other.name for other in source.init_signature.parameters
+        if other.name != param.name and source.argument_kind(other) is None
+    }
+    if all(_is_plain_value(item, plain_parameters) for item in bound):
         return False
-    for call in calls_in(init):
-        last = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
-        if last == "get" or "deserialize" in last:
-            if any(param.name in names_in(argument) for argument in call.args):
-                return True
+    if attribute.lstrip("_") == param.name:
+        return True
+    init_locals = _local_bindings(source, init)
+    return any(_may_be_the_argument(item, param, init_locals) for item in bound)
+
+
+def _bindings_in(source: ClassSource, init, attribute: str) -> list[ast.expr]:
+    """The values `self.<attribute> = ...` binds in __init__."""
+    init_self = method_self(init)
+    return [
+        statement.value
+        for statement in source.statements(init)
+        if isinstance(statement, ast.Assign)
+        and any(self_attribute(target, init_self) == attribute for target in statement.targets)
+    ]
+
+
+def _may_be_the_argument(node: ast.expr, param: Parameter, init_locals: dict[str, list[ast.expr]]) -> bool:
+    """The argument itself (or one choice of `a or b`), a call of it or given it (`embedding_cls()`,
+    `copy.deepcopy(inner)`), or a local of __init__ bound to one of those (`self._network = network`)."""
+    if isinstance(node, ast.BoolOp):
+        return any(_may_be_the_argument(item, param, init_locals) for item in node.values)
+    if isinstance(node, ast.IfExp):
+        return any(_may_be_the_argument(item, param, init_locals) for item in (node.body, node.orelse))
+    if isinstance(node, ast.Name):
+        if node.id == param.name:
+            return True
+        # One step through the locals only: `{}` stops a local that refers to itself.
+        return any(_may_be_the_argument(item, param, {}) for item in init_locals.get(node.id, []))
+    if isinstance(node, ast.Call):
+        return any(
+            isinstance(item, ast.Name) and item.id == param.name
+            for item in (node.func, *node.args, *(keyword.value for keyword in node.keywords))
+        )
     return False
+
+
+def _local_bindings(source: ClassSource, init) -> dict[str, list[ast.expr]]:
+    """Local name -> the values __init__ binds it to."""
+    found: dict[str, list[ast.expr]] = {}
+    for statement in source.statements(init):
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, []).append(statement.value)
+    return found
+
+
+def _is_plain_value(node: ast.expr, plain_parameters: set[str]) -> bool:
+    """A literal, a `__name__`, a plain argument, or a choice (`a or b`, `a if c else b`) among those."""
+    if isinstance(node, ast.BoolOp):
+        return all(_is_plain_value(item, plain_parameters) for item in node.values)
+    if isinstance(node, ast.IfExp):
+        return _is_plain_value(node.body, plain_parameters) and _is_plain_value(node.orelse, plain_parameters)
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        return True
+    if isinstance(node, ast.Attribute):
+        return node.attr == "__name__"
+    return isinstance(node, ast.Name) and node.id in plain_parameters
 
 
 RULES = [
