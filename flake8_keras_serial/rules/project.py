@@ -58,7 +58,7 @@ class LoadWithoutCustomObjects(Rule):
             if index is None:
                 return
             linked, needed = _needed(module, index, entry)
-            if not linked and _is_test_file(module):
+            if not linked and module.is_test_module:
                 # A test's load of a path that no save of the project spells (a fixture, a helper's
                 # temporary file): "every class of the project" is a guess there, wrong on every
                 # sampled case of the public corpus (keras, tf-models, tfrs tests).
@@ -81,14 +81,6 @@ class LoadWithoutCustomObjects(Rule):
                 if len(f"{self.code} {message} {HINT}") <= MAX_MESSAGE:
                     break
             yield self.finding(entry.position, message, fix, details=missing.details())
-
-
-def _is_test_file(module: ModuleContext) -> bool:
-    """A test module by its name: test_*.py or *_test.py (pytest's and unittest's conventions)."""
-    if module.project is None:
-        return False
-    path = module.project.path
-    return path.name.startswith("test_") or path.stem.endswith("_test")
 
 
 def _given_keys(module: ModuleContext, entry: SaveLoadCall) -> frozenset[str] | None:
