@@ -12,6 +12,7 @@ an f-string or `os.path.join` with a literal end, or a module constant).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -240,8 +241,48 @@ def is_model_expression(facts: ModuleFacts, node: ast.expr) -> bool:
     for value in _assigned_values(facts, node):
         if isinstance(value, ast.Call) and _makes_model(facts, value):
             return True
+    if _holds_plain_object(facts, node):
+        return False
     name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
-    return "model" in name.lower()
+    return _names_a_model(name)
+
+
+def _holds_plain_object(facts: ModuleFacts, node: ast.expr) -> bool:
+    """`self.model = Graph()` where Graph is a class of this file with no base class: every
+    value the file gives the name is an instance of such a class, so its save() is the
+    class's own, whatever the name says."""
+    if isinstance(node, ast.Attribute):
+        shown = dotted_name(node)
+        values = [assign.value for assign, target in facts.attribute_assignments if dotted_name(target) == shown]
+    else:
+        values = _assigned_values(facts, node)
+    if not values or not all(isinstance(value, ast.Call) and isinstance(value.func, ast.Name) for value in values):
+        return False
+    if any(value.func.id in facts.functions or facts.class_named(value.func.id) for value in values):
+        return False  # a factory function's result, or a Keras class of the file
+    plain = _baseless_classes(facts.tree) if facts.tree is not None else set()
+    return all(value.func.id in plain for value in values)
+
+
+def _baseless_classes(tree: ast.Module) -> set[str]:
+    """The classes of the module with no base class (or only `object`): no Keras class."""
+    return {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        and all(isinstance(base, ast.Name) and base.id == "object" for base in node.bases)
+    }
+
+
+# The words of an identifier: snake_case parts, camelCase humps, digits apart.
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _names_a_model(name: str) -> bool:
+    """`model`, `vae_model`, `kerasModel`, `model2`: one of the name's words is "model".
+    Not `hypermodel` (a keras_tuner HyperModel or an autokeras graph: their save() writes
+    their own files, not a Keras model)."""
+    return any(word.lower() == "model" for word in _WORDS.findall(name))
 
 
 def _assigned_values(facts: ModuleFacts, node: ast.expr) -> list[ast.expr]:
@@ -270,6 +311,12 @@ def _makes_model(facts: ModuleFacts, call: ast.Call, seen: frozenset[str] = froz
     return api_named(keras_name, *_MODEL_FACTORIES)
 
 
+def writes_model_config(entry: SaveLoadCall) -> bool:
+    """A save whose file holds the model's config (what load_model() rebuilds): not a
+    ModelCheckpoint(..., save_weights_only=True), which writes weights only."""
+    return not (entry.kind == CHECKPOINT and entry.keyword_is("save_weights_only", True))
+
+
 def saved_just_before(calls: list[SaveLoadCall], load: SaveLoadCall) -> bool:
     """A save earlier in the load's own function writes what it loads (a test's round trip): the
     same path as written (literal, variable, or the expression a name was bound to) for
@@ -288,6 +335,31 @@ def saved_just_before(calls: list[SaveLoadCall], load: SaveLoadCall) -> bool:
 def _spelled(entry: SaveLoadCall) -> str | None:
     node = entry.path.node
     return entry.path.key() or (ast.dump(node) if node is not None else None)
+
+
+def spelled(facts: ModuleFacts, node: ast.expr | None) -> str | None:
+    """A path expression as `_spelled` compares it: its literal, the name holding it, or its code."""
+    if node is None:
+        return None
+    return path_argument(facts, node).key() or ast.dump(node)
+
+
+def local_path_end(facts: ModuleFacts, entry: SaveLoadCall) -> str | None:
+    """The call's path's known end, or else that of the one value its function gives the name
+    holding it (`filepath = os.path.join(temp_dir, "model.keras")` in a file that binds
+    `filepath` in several functions)."""
+    if entry.path.known_end is not None:
+        return entry.path.known_end
+    node, scope = entry.path.node, entry.scope
+    if not isinstance(node, ast.Name) or not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    values = [
+        statement.value
+        for statement in ast.walk(scope)
+        if isinstance(statement, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == node.id for target in statement.targets)
+    ]
+    return path_argument(facts, values[0]).known_end if len(values) == 1 else None
 
 
 @lru_cache(maxsize=4096)  # the same few paths, compared for every save and load of a project

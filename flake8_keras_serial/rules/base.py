@@ -53,6 +53,14 @@ class ModuleContext:
     project: ProjectContext | None = None  # None when the file has no path (tests, API use)
     _rebuilt_by: dict[str, str | None] = field(default_factory=dict)
 
+    @property
+    def is_test_module(self) -> bool:
+        """A test module by its name: test_*.py or *_test.py (pytest's and unittest's conventions)."""
+        if self.project is None:
+            return False
+        path = self.project.path
+        return path.name.startswith("test_") or path.stem.endswith("_test")
+
     @cached_property
     def disk_index(self) -> ProjectIndex | None:
         """The project index as on disk (this file as last saved there), or None."""

@@ -58,7 +58,7 @@ class LoadWithoutCustomObjects(Rule):
             if index is None:
                 return
             linked, needed = _needed(module, index, entry)
-            if not linked and (_is_test_file(module) or _in_keras_itself(module)):
+            if not linked and (module.is_test_module or _in_keras_itself(module)):
                 # A test's load of a path that no save of the project spells (a fixture, a helper's
                 # temporary file): "every class of the project" is a guess there, wrong on every
                 # sampled case of the public corpus (keras, tf-models, tfrs tests). Keras's own
@@ -116,14 +116,6 @@ def _holds(statements: list[ast.stmt], call: ast.Call) -> bool:
 def _in_keras_itself(module: ModuleContext) -> bool:
     """A module of Keras's own source (keras, tf_keras)."""
     return module.project is not None and module.project.module.split(".", 1)[0] in ("keras", "tf_keras")
-
-
-def _is_test_file(module: ModuleContext) -> bool:
-    """A test module by its name: test_*.py or *_test.py (pytest's and unittest's conventions)."""
-    if module.project is None:
-        return False
-    path = module.project.path
-    return path.name.startswith("test_") or path.stem.endswith("_test")
 
 
 def _given_keys(module: ModuleContext, entry: SaveLoadCall) -> frozenset[str] | None:

@@ -24,8 +24,11 @@ from ..saveload_calls import (
     file_name,
     find_save_load_calls,
     is_model_expression,
+    local_path_end,
     model_classes,
     saved_just_before,
+    spelled,
+    writes_model_config,
 )
 from .base import Finding, ModuleContext, Rule
 from .lambda_globals import missing_globals
@@ -78,20 +81,98 @@ class UnsafeDeserialization(Rule):
             if entry.kind == LOAD_MODEL and entry.keyword_is("safe_mode", False):
                 if saved_just_before(module.save_load_calls, entry):
                     continue  # a round trip of the file this function has just written: its own code
+                if _pickle_round_trip(module, entry):
+                    continue  # the module's own bytes, written back to a temporary file
                 yield self.finding(
                     entry.position,
                     "load_model(..., safe_mode=False) runs the Python bytecode stored in the file: loading a file "
                     "from anyone else executes their code; replace Lambda layers with registered custom layers "
                     "and keep safe_mode on",
                 )
+        test_main = _test_main_calls(module)
         for call in module.facts.calls:
             if api_named(module.facts.imports.keras_name(call.func), "enable_unsafe_deserialization"):
+                if id(call) in test_main:
+                    continue  # the test runner's process, which loads only the files its tests write
                 yield self.finding(
                     (call.lineno, call.col_offset),
                     "enable_unsafe_deserialization() lets every later load run the Python bytecode stored in "
                     "files: loading a file from anyone else executes their code; use registered custom layers "
                     "instead of Lambda",
                 )
+
+
+def _test_main_calls(module: ModuleContext) -> set[int]:
+    """id() of the calls under a test module's `if __name__ == "__main__":` (`tf.test.main()`'s
+    set-up: the process that runs the module's tests and nothing else)."""
+    tree = module.facts.tree
+    if tree is None or not module.is_test_module:
+        return set()
+    return {
+        id(node)
+        for statement in tree.body
+        if isinstance(statement, ast.If) and _is_main_guard(statement.test)
+        for part in statement.body
+        for node in ast.walk(part)
+        if isinstance(node, ast.Call)
+    }
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
+
+
+def _pickle_round_trip(module: ModuleContext, load: SaveLoadCall) -> bool:
+    """The load reads bytes back through a temporary file, as a pickle's `__reduce__` does
+    (tf_keras pickle_utils): its function makes a temporary folder, writes the file with
+    open(path, "wb") just before the load, and another function of the module saves a model
+    to the same file name. The bytes are the module's own serialization, and unpickling
+    already runs whatever code the pickle holds."""
+    scope = load.scope
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    path = spelled(module.facts, load.path.node)
+    name = file_name(local_path_end(module.facts, load))
+    if path is None or name is None or not _makes_temporary_path(module.facts, scope):
+        return False
+    if not _writes_before(module.facts, scope, path, load.call.lineno):
+        return False
+    return any(
+        entry.kind == SAVE
+        and entry.scope is not scope
+        and isinstance(entry.scope, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and _makes_temporary_path(module.facts, entry.scope)
+        and file_name(local_path_end(module.facts, entry)) == name
+        for entry in module.save_load_calls
+    )
+
+
+def _makes_temporary_path(facts, function: ast.AST) -> bool:
+    """The function calls the standard library's tempfile (mkdtemp, TemporaryDirectory, ...)."""
+    return any(
+        isinstance(node, ast.Call) and (facts.imports.qualify(node.func) or "").startswith("tempfile.")
+        for node in ast.walk(function)
+    )
+
+
+def _writes_before(facts, function: ast.AST, path: str, line: int) -> bool:
+    """An `open(path, "w...")` in the function before `line`, `path` spelled as the load spells it."""
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"):
+            continue
+        if node.lineno >= line or len(node.args) < 2:
+            continue
+        mode = node.args[1]
+        if isinstance(mode, ast.Constant) and str(mode.value).startswith("w") and spelled(facts, node.args[0]) == path:
+            return True
+    return False
 
 
 class LambdaInSavedModel(Rule):
@@ -103,7 +184,9 @@ class LambdaInSavedModel(Rule):
             keras_name = facts.imports.keras_name(call.func)
             if not api_named(keras_name, "Lambda"):
                 continue
-            saves = module.saves_near(call, (SAVE, CHECKPOINT))
+            # Weights-only writes store no config: the Lambda is rebuilt by this code on load. Left out
+            # after the function's own saves are picked, so one that writes only weights saves no model.
+            saves = [entry for entry in module.saves_near(call, (SAVE, CHECKPOINT)) if writes_model_config(entry)]
             if not saves:
                 continue
             function = call.args[0] if call.args else next(
@@ -171,12 +254,17 @@ class LambdaInSavedModel(Rule):
 
 
 def _may_be_keras_file(entry: SaveLoadCall) -> bool:
-    """A save that writes (or may write: its path's end is unknown) a Keras 2 .keras file."""
-    return entry.save_format() == "keras" or entry.path.ends_with(".keras") is not False
+    """A save that writes (or may write: its path's end is unknown) a Keras 2 .keras file.
+    A save_format given wins over the path in tf_keras (`get_save_format`): "tf" writes a
+    SavedModel folder and "h5" an HDF5 file whatever the path says."""
+    save_format = entry.save_format()
+    if save_format is not None:
+        return save_format in ("keras", "keras_v3")
+    return entry.path.ends_with(".keras") is not False
 
 
 def _h5_save(entry: SaveLoadCall) -> bool:
-    return entry.path.ends_with(*H5) is True or entry.save_format() == "h5"
+    return entry.path.ends_with(*H5) is True or entry.save_format() in ("h5", "hdf5")
 
 
 def _loads_pass(module: ModuleContext, saves: list[SaveLoadCall], names: list[str]) -> bool:
