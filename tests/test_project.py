@@ -463,3 +463,16 @@ def test_an_unlinked_load_is_reported_outside_test_modules_only(tmp_path, name):
         'pass custom_objects={"Scale": Scale} (defined in layers)\n'
     )
     assert result.stdout == expected
+
+
+def test_a_keras2_lambda_of_a_library_module_is_silent_and_of_a_script_fires(tmp_path):
+    """tf_keras rebuilds a Lambda's function with its module's globals when the loading process
+    has imported that module: a library module's names are found, a script's are not."""
+    project = tmp_path / "library_lambda"
+    shutil.copytree(PROJECTS / "library_lambda", project)
+    result = run_flake8(
+        "--isolated", "--select=KS305", "--keras-version=2", "--format=%(path)s:%(row)d:%(col)d:%(code)s", ".",
+        cwd=project,
+    )
+    assert result.stderr == ""
+    assert sorted(result.stdout.splitlines()) == announced(project) == ["./sampler/run_export.py:13:36:KS305"]

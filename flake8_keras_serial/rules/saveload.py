@@ -118,6 +118,16 @@ def _test_main_calls(module: ModuleContext) -> set[int]:
     }
 
 
+def _library_module(module: ModuleContext) -> bool:
+    """A module of a package with no `if __name__ == "__main__":` block: a library module, which
+    the process that loads its models imports (tf_keras finds the function's module in
+    sys.modules, and its names with it). A script's names are missing in the loading process."""
+    tree = module.facts.tree
+    if module.project is None or "." not in module.project.module or tree is None:
+        return False
+    return not any(isinstance(statement, ast.If) and _is_main_guard(statement.test) for statement in tree.body)
+
+
 def _is_main_guard(test: ast.expr) -> bool:
     return (
         isinstance(test, ast.Compare)
@@ -240,7 +250,7 @@ class LambdaInSavedModel(Rule):
         if facts.tree is None:
             return None
         missing = missing_globals(facts.tree, node)
-        if not missing or _loads_pass(module, saves, missing):
+        if not missing or _loads_pass(module, saves, missing) or _library_module(module):
             return None
         names = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
         h5 = [_h5_save(entry) for entry in saves]
