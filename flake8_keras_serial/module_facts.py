@@ -7,8 +7,10 @@ finding the Keras classes here costs almost nothing.
 from __future__ import annotations
 
 import ast
+import hashlib
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator
 
 from .keras_names import (
@@ -76,6 +78,12 @@ class KerasClass:
     @property
     def name(self) -> str:
         return self.node.name
+
+    @cached_property
+    def source_digest(self) -> str:
+        """A fingerprint of the class's code (its tree, so not its comments, blank lines or
+        position): two copies of one class, in two test modules, have the same."""
+        return hashlib.sha256(ast.dump(self.node).encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -291,13 +299,17 @@ def _keras_register_api(call: ast.Call, imports: ImportMap) -> KerasName | None:
 
 
 def _registration_wrappers(tree: ast.Module, calls: list[ast.Call], imports: ImportMap, api_of=None) -> dict:
-    """Module-level functions and classes whose body calls register_keras_serializable,
-    directly or through another such function of the file: a project's own registering
-    decorator, such as keras-hub's `keras_hub_export` (a class, defined under `if namex:`,
-    whose `__call__` calls a helper that registers). `api_of(call, imports)` says what a
-    call registers through (default: Keras's API, as a KerasName)."""
-    api_of = api_of or _keras_register_api
-    registering = [(call.lineno, api) for call in calls if (api := api_of(call, imports)) is not None]
+    """Module-level functions and classes whose body calls register_keras_serializable or
+    writes into get_custom_objects(), directly or through another such function of the file:
+    a project's own registering decorator, such as keras-hub's `keras_hub_export` (a class,
+    defined under `if namex:`, whose `__call__` calls a helper that registers) or larq's
+    `register_keras_custom_object`. `api_of(call, imports)` says what a call registers
+    through (default: Keras's API, as a KerasName)."""
+    if api_of is None:  # Keras's registry, filled by either of its two public routes
+        registering = [(call.lineno, api) for call in calls if (api := _keras_register_api(call, imports))]
+        registering += _custom_objects_writes(tree, calls, imports)
+    else:
+        registering = [(call.lineno, api) for call in calls if (api := api_of(call, imports)) is not None]
     if not registering:  # the usual case: nothing to look for
         return {}
     spans = [
@@ -320,6 +332,37 @@ def _registration_wrappers(tree: ast.Module, calls: list[ast.Call], imports: Imp
             if isinstance(call.func, ast.Name) and call.func.id in found_now
         ]
     return wrappers
+
+
+def _custom_objects_writes(tree: ast.Module, calls: list[ast.Call], imports: ImportMap) -> list[tuple[int, KerasName]]:
+    """(line, the get_custom_objects API) of each write into Keras's registry dict:
+    `get_custom_objects()[cls.__name__] = cls` (larq's `register_keras_custom_object`) or
+    `get_custom_objects().update(...)`. Only a write registers: a function that reads the dict
+    (`load_model(path, custom_objects=get_custom_objects())`) is no registering decorator."""
+    apis = {
+        id(call): api
+        for call in calls
+        if (api := imports.keras_name(call.func)) is not None and is_custom_objects_function(api)
+    }
+    if not apis:  # the usual case: the tree is not walked
+        return []
+    writes = [
+        (call.lineno, apis[id(call.func.value)])
+        for call in calls
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _DICT_WRITES and id(call.func.value) in apis
+    ]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            writes += [
+                (node.lineno, apis[id(target.value)])
+                for target in node.targets
+                if isinstance(target, ast.Subscript) and id(target.value) in apis
+            ]
+    return writes
+
+
+# The dict methods that put an entry in: `get_custom_objects().update({...})`.
+_DICT_WRITES = frozenset({"update", "setdefault", "__setitem__"})
 
 
 def _module_level_definitions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:

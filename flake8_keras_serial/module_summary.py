@@ -43,6 +43,7 @@ def summarize(
                 "generic": keras_class.generic,
                 "keys": [key for item in keras_class.registrations if (key := item.key(keras_class.name))],
                 "registered": bool(keras_class.registrations or keras_class.in_legacy_registry),
+                "digest": keras_class.source_digest,
                 "decorators": sorted(
                     name for decorator in keras_class.node.decorator_list if (name := _decorator(decorator, facts))
                 ),
@@ -346,7 +347,7 @@ def _strings(value: object) -> bool:
 def _valid_class(item: object) -> bool:
     return (
         isinstance(item, dict)
-        and all(isinstance(item.get(key), str) for key in ("name", "kind", "library"))
+        and all(isinstance(item.get(key), str) for key in ("name", "kind", "library", "digest"))
         and isinstance(item.get("generic"), bool)
         and isinstance(item.get("registered"), bool)
         and _strings(item.get("keys"))

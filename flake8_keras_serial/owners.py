@@ -11,7 +11,9 @@ owner's get_config serializes it, or the project also builds it elsewhere (a
 layer of a Functional model, an object saved by itself).
 
 Where a name is built is read from the file's own tree, and from the project
-index for the other modules.
+index for the other modules. A metric, loss or other object that isn't a layer
+is rebuilt the same way when only its file's custom layers build it, each into
+an attribute (rules/base.py, `_attribute_owner`).
 """
 
 from __future__ import annotations
@@ -118,6 +120,18 @@ def calls_functional_init(init: FunctionNode) -> bool:
             if call.args or any(keyword.arg in ("inputs", "outputs") for keyword in call.keywords):
                 return True
     return False
+
+
+def built_only_into_attributes(owner: ast.ClassDef, name: str) -> bool:
+    """Whether every `name(...)` in the owner's code is the whole value assigned to an attribute
+    (`self.tracker = Tracker(...)`), not returned, passed on or put in a list."""
+    assigned = {
+        id(node.value)
+        for node in ast.walk(owner)
+        if isinstance(node, ast.Assign) and all(isinstance(target, ast.Attribute) for target in node.targets)
+    }
+    builds = [node for node in ast.walk(owner) if isinstance(node, ast.Call) and built_name(node) == name]
+    return bool(builds) and all(id(call) in assigned for call in builds)
 
 
 def serialized_builds(owner: ast.ClassDef) -> set[str]:

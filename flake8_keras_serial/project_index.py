@@ -45,8 +45,9 @@ from .owners import Builders
 # 2: registration wrappers; 3: where classes are built; 4: bases and methods; 5: model_io;
 # 6: re-exported Keras names; 7: factories, compiled calls; 8: HDF5 saves; 9: positional custom_objects,
 # register_keras_serializable through Keras's internal modules (object_registration); 10: functional-style
-# classes; 11: deserializing functions
-FORMAT_VERSION = 11
+# classes; 11: deserializing functions; 12: get_custom_objects() writers among the registration wrappers,
+# classes' source digests
+FORMAT_VERSION = 12
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 # A run started in a home folder without project markers must not index the disk.
@@ -147,12 +148,12 @@ class ProjectIndex:
         return found
 
     @cached_property
-    def registered_keys(self) -> dict[str, list[tuple[str, str]]]:
-        """`package>Name` -> [(module, class)] over the whole project."""
-        found: dict[str, list[tuple[str, str]]] = {}
+    def registered_keys(self) -> dict[str, list[tuple[str, str, str]]]:
+        """`package>Name` -> [(module, class, the class's source digest)] over the whole project."""
+        found: dict[str, list[tuple[str, str, str]]] = {}
         for owner, item in self.classes():
             for key in item["keys"]:
-                found.setdefault(key, []).append((owner, item["name"]))
+                found.setdefault(key, []).append((owner, item["name"], item["digest"]))
         return found
 
     def imports_closure(self, module: str) -> set[str]:

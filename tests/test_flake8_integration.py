@@ -138,7 +138,8 @@ def test_stdin_without_a_name_does_not_collide_with_the_file_it_came_from(tmp_pa
         "--select=KS", "--keras-version=3", "--stdin-display-name=layers.py", "-", cwd=tmp_path, stdin=REGISTERED
     )
     assert (named.returncode, named.stdout) == (0, "")
-    (tmp_path / "other.py").write_text(REGISTERED)
+    # Another class under app>Proj (an identical copy would be silent: the same class either way).
+    (tmp_path / "other.py").write_text(REGISTERED.replace("return super().get_config()", "return {}"))
     twice = run_flake8("--select=KS", "--keras-version=3", "layers.py", cwd=tmp_path)
     assert twice.stdout.startswith("layers.py:4:1: KS107 Proj is registered as 'app>Proj'")
 

@@ -44,7 +44,7 @@ def cli_findings(project: Path) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("name", ["classic", "collision", "wrapper", "keras_package"])
+@pytest.mark.parametrize("name", ["classic", "collision", "wrapper", "keras_package", "registry_writer", "copies"])
 def test_project_flake8_and_cli_agree_with_the_announcements(tmp_path, name):
     project = tmp_path / name
     shutil.copytree(PROJECTS / name, project)

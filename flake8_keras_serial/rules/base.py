@@ -13,7 +13,7 @@ from ..codes import CODES
 from ..messages import name_few
 from ..module_facts import ModuleFacts
 from ..module_summary import saved_contents, summarize
-from ..owners import Builders, built_outside_classes, local_builders, names_built_in
+from ..owners import Builders, built_only_into_attributes, built_outside_classes, local_builders, names_built_in
 from ..project_index import ProjectContext, ProjectIndex
 from ..saveload_calls import SaveLoadCall, call_scopes, find_save_load_calls, model_library
 
@@ -103,8 +103,9 @@ class ModuleContext:
             return False
 
     def rebuilt_by(self, source: ClassSource) -> str | None:
-        """The custom class that builds this layer again on load, when only such classes
-        build it in the project and none serializes it (owners.py); else None."""
+        """The custom class that builds this layer (or, built into a custom layer's attribute,
+        this metric, loss...) again on load, when only such classes build it in the project and
+        none serializes it (owners.py); else None."""
         if source.name not in self._rebuilt_by:
             self._rebuilt_by[source.name] = self._find_rebuilder(source)
         return self._rebuilt_by[source.name]
@@ -126,8 +127,29 @@ class ModuleContext:
 
     def _find_rebuilder(self, source: ClassSource) -> str | None:
         if source.keras_class.kind not in LAYERS_AND_MODELS:
-            return None
+            local = local_builders(self.facts, source.name, self._built_outside_classes, self._built_in_classes)
+            owner = self._attribute_owner(source, local)
+            # Built by another module too (a compile call, another owner): not only by the layer.
+            return owner if owner is not None and self._builders_elsewhere(source) == Builders() else None
         return self._builders(source).rebuilt_by
+
+    def _attribute_owner(self, source: ClassSource, builders: Builders) -> str | None:
+        """The custom layer that builds this metric, loss or other non-layer object into one of
+        its attributes (`self.tracker = Tracker()`), when only this file's custom layers build
+        it so and none serializes it: the layer's constructor builds it again on load and no
+        config records it by name (measured: a registered layer's unregistered BinaryAccuracy
+        subclass, Keras 3.15 and tf_keras 2.21, `.keras` and `.h5`). A model owner is not
+        enough: it may compile with the object, and a compile config records it by name."""
+        owner = builders.rebuilt_by
+        if owner is None:
+            return None
+        for name in builders.owners:
+            keras_class = self.facts.class_named(name)
+            if keras_class is None or keras_class.kind != "layer":
+                return None
+            if not built_only_into_attributes(keras_class.node, source.name):
+                return None  # also built elsewhere in the owner: maybe returned or handed out
+        return owner
 
     def _builders(self, source: ClassSource) -> Builders:
         builders = local_builders(self.facts, source.name, self._built_outside_classes, self._built_in_classes)

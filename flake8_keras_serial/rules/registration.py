@@ -158,6 +158,11 @@ class NotRegistered(Rule):
 
 
 class DuplicateRegisteredName(Rule):
+    """Two registrations of one key: the registry keeps the last (Keras 3.15 and tf_keras 2.21
+    alike assign into their dict, with no check). That matters only when the two classes differ:
+    two copies of one class in two modules (the same code, as test modules copy a helper layer)
+    build the same object whichever registration wins."""
+
     code = "KS107"
 
     def check_module(self, module: ModuleContext) -> Iterator[Finding]:
@@ -168,9 +173,9 @@ class DuplicateRegisteredName(Rule):
                 if key is None:
                     continue
                 first = first_by_key.setdefault(key, source)
-                if first is not source:
+                if first is not source:  # another class of this file has the key
                     other = f"{first.name} (line {first.keras_class.node.lineno})"
-                elif (found := _registered_elsewhere(module, key)) is not None:
+                elif (found := _registered_elsewhere(module, key, source.keras_class.source_digest)) is not None:
                     other = found
                 else:
                     continue
@@ -181,13 +186,21 @@ class DuplicateRegisteredName(Rule):
                 )
 
 
-def _registered_elsewhere(module: ModuleContext, key: str) -> str | None:
-    """`module.Class` of another module of the project registered as `key`."""
+def _registered_elsewhere(module: ModuleContext, key: str, digest: str) -> str | None:
+    """`module.Class` of another module of the project registered as `key`, unless it is a
+    copy of this class (the same source digest)."""
     index = module.disk_index
     if index is None:
         return None
     here = module.project.module
-    return next((f"{owner}.{name}" for owner, name in index.registered_keys.get(key, []) if owner != here), None)
+    return next(
+        (
+            f"{owner}.{name}"
+            for owner, name, other_digest in index.registered_keys.get(key, [])
+            if owner != here and other_digest != digest
+        ),
+        None,
+    )
 
 
 class WrongRegistry(Rule):
