@@ -12,9 +12,16 @@ import ast
 from typing import Iterator
 
 from ..class_source import ClassSource
-from ..keras_names import dotted_name, is_register_function, register_prefix
+from ..keras_names import (
+    KINDS_FOUND_BY_MODULE_IN_KERAS_3,
+    dotted_name,
+    is_register_function,
+    keras_3_imports_module,
+    register_prefix,
+)
 from ..model_io import every_load_passes, only_savedmodel_folders, only_weights_saved
 from ..module_facts import Registration
+from ..saveload_calls import SAVE
 from .base import Finding, ModuleContext, Rule
 
 # The decorator to suggest, spelled in the class's own library. Under Keras 3
@@ -132,6 +139,7 @@ class NotRegistered(Rule):
         return (
             super().applies(module, source)
             and not module.abstract_base(source)
+            and not found_by_module_in_keras_3(module, source)
             and not name_never_looked_up(module, source)
         )
 
@@ -233,6 +241,20 @@ def _spelled(source: ClassSource, registration: Registration) -> str | None:
         if isinstance(decorator, ast.Call) and decorator.lineno == registration.line:
             return dotted_name(decorator.func)
     return None
+
+
+def found_by_module_in_keras_3(module: ModuleContext, source: ClassSource) -> bool:
+    """Keras 3 finds an unregistered class of a module inside a `keras`, `keras_hub`, `keras_cv`
+    or `keras_nlp` package by importing the module its config names (.keras files; see
+    keras_names). Not from HDF5: a file that saves HDF5 keeps the finding."""
+    if source.major != 3 or source.keras_class.kind not in KINDS_FOUND_BY_MODULE_IN_KERAS_3:
+        return False
+    if module.project is None or not keras_3_imports_module(module.project.module):
+        return False
+    return not any(
+        entry.kind == SAVE and (entry.path.ends_with(".h5", ".hdf5") or entry.save_format() == "h5")
+        for entry in module.save_load_calls
+    )
 
 
 def name_never_looked_up(module: ModuleContext, source: ClassSource) -> bool:
