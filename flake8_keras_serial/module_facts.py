@@ -104,6 +104,9 @@ class ModuleFacts:
     module_constants: dict[str, ast.expr] = field(default_factory=dict)  # top-level `NAME = "literal"`
     # `name.attr = value` anywhere in the file (`self.x = ...` in methods included)
     attribute_assignments: list[tuple[ast.Assign, ast.Attribute]] = field(default_factory=list)
+    # What is worked out from these facts once per file and read by several parts (the rules,
+    # the summary, model_io): the save/load calls, the calls' scopes.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def classify_value(self, node: ast.AST) -> str | None:
         """LAYER / CALLABLE / ARRAY / OBJECT for an argument value, or None if

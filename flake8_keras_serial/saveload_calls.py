@@ -97,6 +97,13 @@ class SaveLoadCall:
 
 
 def find_save_load_calls(facts: ModuleFacts) -> list[SaveLoadCall]:
+    """The file's save and load calls, in source order (worked out once per file's facts)."""
+    if "save_load_calls" not in facts.memo:
+        facts.memo["save_load_calls"] = _find_save_load_calls(facts)
+    return facts.memo["save_load_calls"]
+
+
+def _find_save_load_calls(facts: ModuleFacts) -> list[SaveLoadCall]:
     found = [entry for call in facts.calls if (entry := _classify(facts, call)) is not None]
     if found and facts.tree is not None:  # scopes cost a walk: only files that save or load pay it
         scopes = call_scopes(facts.tree)
