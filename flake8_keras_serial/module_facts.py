@@ -165,6 +165,7 @@ def collect_module_facts(
     imports = ImportMap(module)
     class_nodes: list[ast.ClassDef] = []
     function_names: set[str] = set()
+    methods: set[int] = set()  # ids of the defs directly in a class body (ast.walk meets the class first)
     calls: list[ast.Call] = []
     statements: list[ast.stmt] = []
     assignments: dict[str, list[ast.expr]] = {}
@@ -175,8 +176,12 @@ def collect_module_facts(
             imports.add(node)
         elif isinstance(node, ast.ClassDef):
             class_nodes.append(node)
+            methods.update(id(item) for item in node.body if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            function_names.add(node.name)
+            # A bare name never refers to a method (that is `self.name`): an argument named like a
+            # property of some class (`io_config`) is no function.
+            if id(node) not in methods:
+                function_names.add(node.name)
             functions.setdefault(node.name, node)
         elif isinstance(node, ast.Call):
             calls.append(node)

@@ -476,3 +476,32 @@ def test_a_keras2_lambda_of_a_library_module_is_silent_and_of_a_script_fires(tmp
     )
     assert result.stderr == ""
     assert sorted(result.stdout.splitlines()) == announced(project) == ["./sampler/run_export.py:13:36:KS305"]
+
+
+@pytest.mark.parametrize("base_from_config", [True, False])
+def test_a_from_config_inherited_from_another_module_deserializes_a_serialized_argument(tmp_path, base_from_config):
+    """keras-cv's Task.from_config turns a dict `backbone` back into a layer for its subclasses
+    (ImageClassifier, VideoClassifier) of other modules: their get_config() may serialize it."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    from_config = (
+        "    @classmethod\n    def from_config(cls, config):\n"
+        "        config[\"backbone\"] = keras.layers.deserialize(config[\"backbone\"])\n"
+        "        return cls(**config)\n"
+    ) if base_from_config else "    pass\n"
+    (tmp_path / "pkg" / "task.py").write_text(f"import keras\n\n\nclass Task(keras.Model):\n{from_config}")
+    (tmp_path / "pkg" / "classifier.py").write_text(
+        "import keras\n\nfrom pkg.task import Task\n\n\n"
+        "class Classifier(Task):\n    def __init__(self, backbone, num_classes, **kwargs):\n"
+        "        inputs = backbone.input\n"
+        "        super().__init__(inputs, keras.layers.Dense(num_classes)(backbone(inputs)), **kwargs)\n"
+        "        self.backbone, self.num_classes = backbone, num_classes\n\n"
+        "    def get_config(self):\n"
+        "        return {\"backbone\": keras.layers.serialize(self.backbone), \"num_classes\": self.num_classes}\n\n\n"
+        "model = Classifier(backbone=keras.layers.Dense(3), num_classes=2)\n"
+    )
+    result = run_flake8("--isolated", "--select=KS106", "--keras-version=3", "--format=%(row)d:%(code)s",
+                        "pkg/classifier.py", cwd=tmp_path)
+    assert result.stderr == ""
+    assert result.stdout.split() == ([] if base_from_config else ["12:KS106"])

@@ -22,7 +22,7 @@ from ..keras_names import dotted_name, split_keras_name
 from ..model_io import only_weights_saved, saves_hdf5
 from ..module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT
 from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, ModuleContext, Rule, quoted
-from .config_keys import base_config_keys
+from .config_keys import base_config_keys, super_init_calls
 
 _HOW_TO_SERIALIZE = {
     LAYER: "serialize it with keras.layers.serialize() and rebuild it in from_config() with keras.layers.deserialize()",
@@ -148,7 +148,7 @@ class GetConfigOmitsParameter(Rule):
             return  # the keys super().get_config() adds are written in another module
         forwarded = _forwarded_to_super(source) if summary.calls_super else set()
         for param in _own_parameters(signature):
-            if param.name in summary.keys or param.name in forwarded:
+            if param.name in summary.keys or param.name in forwarded or _ignored_by_init(source, param):
                 continue
             if param.required:
                 effect = f"load fails with TypeError: missing required argument '{param.name}'"
@@ -177,6 +177,50 @@ def _supplied_by_subclasses(module: ModuleContext, source: ClassSource | None, f
         if init is None or name in {param.name for param in Signature.of(init).parameters}:
             return False
     return True
+
+
+def _ignored_by_init(source: ClassSource, param: Parameter) -> bool:
+    """A parameter with a default that __init__ never reads (`seed=None`, accepted and dropped), or
+    reads only to load initial weights (`if weights: self.load_weights(weights)`, which the saved
+    file restores anyway): reloading with the default builds the same object. A required one still
+    fails the load, so it is never ignored."""
+    init, _ = source.find_method("__init__")
+    if param.required or init is None:
+        return False
+    if any(dotted_name(call.func) in ("locals", "vars") for call in calls_in(init)):
+        return False  # `locals()` reads every argument
+    for_weights = _read_to_load_weights(init)
+    return not any(
+        isinstance(node, ast.Name) and node.id == param.name and isinstance(node.ctx, ast.Load)
+        and id(node) not in for_weights
+        for node in ast.walk(init)
+    )
+
+
+def _read_to_load_weights(init) -> set[int]:
+    """The names (by id) read only to load initial weights: the arguments of `x.load_weights(...)`
+    and the test of an `if` whose body only loads weights."""
+    found: set[int] = set()
+    for node in ast.walk(init):
+        if isinstance(node, ast.If) and not node.orelse and all(map(_loads_weights, node.body)):
+            found.update(id(name) for name in _name_nodes(node.test))
+        elif isinstance(node, ast.Call) and _is_load_weights(node):
+            found.update(id(name) for argument in node.args for name in _name_nodes(argument))
+    return found
+
+
+def _name_nodes(node: ast.AST) -> list[ast.Name]:
+    return [child for child in ast.walk(node) if isinstance(child, ast.Name)]
+
+
+def _loads_weights(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and _is_load_weights(
+        statement.value
+    )
+
+
+def _is_load_weights(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "load_weights"
 
 
 def _forwarded_to_super(source: ClassSource) -> set[str]:
@@ -213,6 +257,8 @@ class GetConfigWithoutSuper(Rule):
         self_name = method_self(get_config)
         if _is_instance_name(name, self_name):
             return  # `"name": self.name`: the config carries the name itself (keras's metrics, InputLayer)
+        if _name_saved_under_own_key(source, summary.keys):
+            return
         if _is_class_name(name, self_name):
             name = ast.Constant(source.name)  # `self.__class__.__name__`: as fixed as a literal
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
@@ -228,6 +274,21 @@ class GetConfigWithoutSuper(Rule):
             f"{source.name}.get_config() does not start from super().get_config(): {effect}; start with "
             f"config = super().get_config()",
         )
+
+
+def _name_saved_under_own_key(source: ClassSource, keys: dict[str, ast.expr]) -> bool:
+    """`super().__init__(..., name=model_name)` and the config saves `"model_name"`: the name is
+    saved, under the constructor's own key, and reaches the base again on load (keras-cv's RegNet)."""
+    init, _ = source.find_method("__init__")
+    signature = source.init_signature
+    if init is None or signature is None:
+        return False
+    return any(
+        keyword.arg == "name" and isinstance(keyword.value, ast.Name) and keyword.value.id in keys
+        and signature.by_name(keyword.value.id) is not None
+        for call in super_init_calls(init)
+        for keyword in call.keywords
+    )
 
 
 def _is_instance_name(value: ast.expr | None, self_name: str) -> bool:
@@ -269,11 +330,11 @@ class InitRejectsBaseKeywords(Rule):
         signature = Signature.of(init)
         if signature.var_keyword is not None:
             return
-        get_config, _ = source.find_method("get_config")
+        get_config, owner = source.find_method("get_config")
         if get_config is not None:
             if not source.config_summary(get_config).calls_super:
                 return
-            passed = base_config_keys(source)
+            passed = _base_keys_under(source, owner)
             why = "get_config() starts from super().get_config(), so the config holds"
             versions = ""
         elif source.inherits("get_config"):
@@ -294,6 +355,24 @@ class InitRejectsBaseKeywords(Rule):
             f"super().__init__(**kwargs)",
             details=missing,
         )
+
+
+def _base_keys_under(source: ClassSource, owner: ClassSource) -> tuple[str, ...]:
+    """The base keys (name, trainable, dtype...) in the config when `owner.get_config()` starts from
+    super().get_config(). Keras's base config holds them all; an in-file base whose own get_config()
+    does not call super holds only those it writes (keras's BaseSpatialDropout: name and dtype, no
+    trainable); one that cannot be read is taken to hold none."""
+    keys = base_config_keys(source)
+    parent = owner.parent
+    while parent is not None:
+        get_config, holder = parent.find_method("get_config")
+        if get_config is None:
+            break  # a Keras base (or one of another module) writes the base config
+        summary = holder.config_summary(get_config)
+        if not summary.calls_super:
+            return tuple(key for key in keys if key in summary.keys) if summary.complete else ()
+        parent = holder.parent
+    return keys
 
 
 _KS101 = NoUsableGetConfig()
@@ -339,7 +418,9 @@ class NestedObjectNotSerialized(Rule):
             return
         summary = source.config_summary(get_config)
         self_name = method_self(get_config)
-        has_from_config = source.find_method("from_config")[0] is not None
+        # An inherited from_config() of another module counts too: its code is not read here, and a
+        # base that defines one is there to deserialize (keras-cv's Task rebuilds a dict backbone).
+        has_from_config = source.has_method("from_config")
         for param, kind in _non_plain_arguments(source, signature):
             value = _through_locals(summary.keys.get(param.name), get_config)
             if value is None:

@@ -57,7 +57,7 @@ def base_config_keys(source: ClassSource) -> tuple[str, ...]:
     return BASE_CONFIG.get((source.keras_class.kind, source.major), ())
 
 
-def _super_init_calls(init: FunctionNode) -> list[ast.Call]:
+def super_init_calls(init: FunctionNode) -> list[ast.Call]:
     """`super().__init__(...)`, `super(Cls, self).__init__(...)`, `Base.__init__(self, ...)`."""
     found = []
     for call in calls_in(init):
@@ -140,7 +140,7 @@ class FixedKeywordAlsoInConfig(Rule):
         removed = _keys_removed(init, kwargs)
         if removed is None:
             return
-        for call in _super_init_calls(init):
+        for call in super_init_calls(init):
             if not _passes_kwargs(call, kwargs):
                 continue
             for keyword in call.keywords:
@@ -212,7 +212,7 @@ class GetConfigKeyNotAccepted(Rule):
         init = source.methods["__init__"]
         if kind not in BASE_ACCEPTS or source.parent is not None or source.inherits("__init__"):
             return None  # the __init__ it reaches is another custom class's
-        forwarded = [call for call in _super_init_calls(init) if _passes_kwargs(call, kwargs)]
+        forwarded = [call for call in super_init_calls(init) if _passes_kwargs(call, kwargs)]
         if not forwarded or sum(1 for name in names_in(init) if name == kwargs) != len(forwarded):
             return None
         accepted = set(BASE_ACCEPTS[kind])
