@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 
 from .class_source import FunctionNode
+from .config_method import summarize_get_config
 from .deserializers import deserializing_functions
 from .keras_names import ImportMap, api_named, dotted_name, split_keras_name
 from .keras_reexports import export_summary, valid_export_summary
@@ -93,8 +94,27 @@ def _inheritance(node: ast.ClassDef, facts: ModuleFacts, module: str, local_name
             bases.append(f"{module}.{base.id}")
         elif qualified := facts.imports.qualify(base):
             bases.append(qualified)
-    defined = {item.name for item in node.body if isinstance(item, FunctionNode)}
-    return {"bases": bases, "methods": [name for name in _INHERITED_METHODS if name in defined]}
+    defined = {item.name: item for item in node.body if isinstance(item, FunctionNode)}
+    return {
+        "bases": bases,
+        "methods": [name for name in _INHERITED_METHODS if name in defined],
+        "own_config_keys": _own_config_keys(defined.get("get_config")),
+    }
+
+
+# The keys a Keras base config holds (rules/config_keys.BASE_CONFIG), of every kind.
+_BASE_KEYS = ("name", "trainable", "dtype", "reduction")
+
+
+def _own_config_keys(get_config: FunctionNode | None) -> list[str] | None:
+    """For a get_config() that does not call super(), the base keys it writes itself ([] when it
+    cannot be read); None when there is none or it builds on super() (KS104 of a subclass elsewhere)."""
+    if get_config is None:
+        return None
+    summary = summarize_get_config(get_config)
+    if summary.calls_super:
+        return None
+    return [key for key in _BASE_KEYS if key in summary.keys] if summary.complete else []
 
 
 def _builds(node: ast.ClassDef) -> dict:
@@ -314,6 +334,7 @@ def valid_summary(summary: object) -> bool:
             isinstance(item, dict)
             and isinstance(item.get("name"), str)
             and all(_strings(item.get(key)) for key in ("bases", "methods", "uses", "serializes"))
+            and _strings_or_none(item.get("own_config_keys"))
             for item in others
         )
         and isinstance(saves, list)
@@ -344,6 +365,10 @@ def _strings(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
+def _strings_or_none(value: object) -> bool:
+    return value is None or _strings(value)
+
+
 def _valid_class(item: object) -> bool:
     return (
         isinstance(item, dict)
@@ -356,4 +381,5 @@ def _valid_class(item: object) -> bool:
         and _strings(item.get("serializes"))
         and _strings(item.get("bases"))
         and _strings(item.get("methods"))
+        and _strings_or_none(item.get("own_config_keys"))
     )

@@ -46,8 +46,8 @@ from .owners import Builders
 # 6: re-exported Keras names; 7: factories, compiled calls; 8: HDF5 saves; 9: positional custom_objects,
 # register_keras_serializable through Keras's internal modules (object_registration); 10: functional-style
 # classes; 11: deserializing functions; 12: get_custom_objects() writers among the registration wrappers,
-# classes' source digests
-FORMAT_VERSION = 12
+# classes' source digests; 13: the base keys a get_config() without super() writes
+FORMAT_VERSION = 13
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".flake8", "tox.ini", ".git")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 # A run started in a home folder without project markers must not index the disk.
@@ -289,6 +289,24 @@ class ProjectIndex:
                         kind, library, generic, methods = found
                         return kind, library, generic, methods | frozenset(item["methods"])
         return self._reexported_base(qualified) if summary.get("keras_star") else None
+
+    def own_config_keys(self, qualified: str, seen: frozenset[str] = frozenset()) -> list[str] | None:
+        """The base keys (name, trainable, dtype...) `super().get_config()` holds for a subclass of
+        the project class `qualified`, when the first get_config() along its bases does not call
+        super() and writes only those; None when Keras's base config is reached."""
+        key = self._module_and_name(qualified)
+        if key is None or qualified in seen:
+            return None
+        module, name = key
+        summary = self.modules[module]
+        for item in [*summary.get("classes", []), *summary.get("other_classes", [])]:
+            if item["name"] != name:
+                continue
+            if "get_config" in item["methods"] and item.get("own_config_keys") is not None:
+                return item["own_config_keys"]
+            found = (self.own_config_keys(base, seen | {qualified}) for base in item["bases"])
+            return next((keys for keys in found if keys is not None), None)
+        return None
 
     def reexport(self, qualified: str) -> str | None:
         """The Keras (or TensorFlow) name that `mypkg.compat.keras...` stands for (keras_reexports.py)."""

@@ -505,3 +505,41 @@ def test_a_from_config_inherited_from_another_module_deserializes_a_serialized_a
                         "pkg/classifier.py", cwd=tmp_path)
     assert result.stderr == ""
     assert result.stdout.split() == ([] if base_from_config else ["12:KS106"])
+
+
+@pytest.mark.parametrize("base_calls_super", [False, True])
+def test_a_base_get_config_of_another_module_without_super_holds_only_its_keys(tmp_path, base_calls_super):
+    """keras's BaseSpatialDropout.get_config() writes rate, seed, name and dtype, and no 'trainable':
+    a subclass of another module whose __init__ takes name and dtype loads (read from the index)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    start = "**super().get_config(), " if base_calls_super else ""
+    (tmp_path / "pkg" / "base.py").write_text(
+        "import keras\n\n\nclass BaseDrop(keras.layers.Layer):\n"
+        "    def __init__(self, rate, name=None, dtype=None):\n"
+        "        super().__init__(name=name, dtype=dtype)\n        self.rate = rate\n\n"
+        f"    def get_config(self):\n        return {{{start}\"rate\": self.rate, \"name\": self.name, "
+        "\"dtype\": self.dtype}\n"
+    )
+    (tmp_path / "pkg" / "drops.py").write_text(
+        "import keras\n\nfrom pkg.base import BaseDrop\n\n\n"
+        "class Drop2D(BaseDrop):\n    def __init__(self, rate, data_format=None, name=None, dtype=None):\n"
+        "        super().__init__(rate, name=name, dtype=dtype)\n        self.data_format = data_format\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), \"data_format\": self.data_format}\n\n\n"
+        "class Drop3D(BaseDrop):\n    def __init__(self, rate, data_format=None, name=None):\n"
+        "        super().__init__(rate, name=name)\n        self.data_format = data_format\n\n"
+        "    def get_config(self):\n        return {**super().get_config(), \"data_format\": self.data_format}\n"
+    )
+    result = run_flake8("--isolated", "--select=KS104", "--keras-version=3", "pkg/drops.py", cwd=tmp_path)
+    assert result.stderr == ""
+    held = "'trainable' and 'dtype'" if base_calls_super else "'dtype'"
+    expected = [
+        f"pkg/drops.py:16:5: KS104 Drop3D.__init__ has no **kwargs but get_config() starts from super().get_config(), "
+        f"so the config holds {held}: load fails with TypeError: unexpected keyword argument "
+        f"'{'trainable' if base_calls_super else 'dtype'}'; add **kwargs and pass it to super().__init__(**kwargs)",
+    ]
+    if base_calls_super:
+        expected.insert(0, expected[0].replace("16:5", "7:5").replace("Drop3D", "Drop2D").replace(
+            "'trainable' and 'dtype'", "'trainable'"))
+    assert result.stdout.splitlines() == expected

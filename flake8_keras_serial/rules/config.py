@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import ast
+import dataclasses
 
 from ..class_source import ClassSource, Parameter, Signature, calls_in, method_self, names_in, self_attribute
 from ..deserializers import deserializing_functions, names_deserializer
@@ -323,6 +324,21 @@ class InitRejectsBaseKeywords(Rule):
         # written: one finding per class, KS101's.
         return super().applies(module, source) and not _ks101_fires(module, source)
 
+    def check_module(self, module: ModuleContext) -> Iterator[Finding]:
+        for finding in super().check_module(module):
+            if finding.fix_data[:1] != (_UNLESS_BASE_WRITES,):
+                yield finding
+                continue
+            class_name, *bases = finding.fix_data[1:]
+            written = _keys_a_base_of_another_module_writes(module, bases)
+            if written is None:
+                yield finding
+                continue
+            missing = [key for key in finding.details if key in written]
+            if missing:
+                message = _rejects_base_keys(class_name, _STARTS_FROM_SUPER, missing, "")
+                yield dataclasses.replace(finding, message=message, details=tuple(missing), fix_data=())
+
     def check(self, source: ClassSource) -> Iterator[Finding]:
         init = source.methods.get("__init__")
         if init is None:
@@ -335,14 +351,16 @@ class InitRejectsBaseKeywords(Rule):
             if not source.config_summary(get_config).calls_super:
                 return
             passed = _base_keys_under(source, owner)
-            why = "get_config() starts from super().get_config(), so the config holds"
+            why = _STARTS_FROM_SUPER
             versions = ""
+            outside = _bases_outside_the_file(source, owner)
         elif source.inherits("get_config"):
             return  # a base class of another module writes the config
         elif source.major == 3 and source.keras_class.generic and source.keras_class.kind in LAYERS_AND_MODELS:
             passed = AUTO_CONFIG_KEYS
             why = "Keras 3's automatic config holds"
             versions = " (Keras 3)"
+            outside = ()
         else:
             return
         missing = [key for key in passed if signature.by_name(key) is None]
@@ -350,11 +368,21 @@ class InitRejectsBaseKeywords(Rule):
             return
         yield self.finding(
             _def_position(init),
-            f"{source.name}.__init__ has no **kwargs but {why} {quoted(missing)}: load fails{versions} with "
-            f"TypeError: unexpected keyword argument '{missing[0]}'; add **kwargs and pass it to "
-            f"super().__init__(**kwargs)",
+            _rejects_base_keys(source.name, why, missing, versions),
             details=missing,
+            fix_data=(_UNLESS_BASE_WRITES, source.name, *outside) if outside else (),
         )
+
+
+_STARTS_FROM_SUPER = "get_config() starts from super().get_config(), so the config holds"
+
+
+def _rejects_base_keys(class_name: str, why: str, missing: list[str], versions: str) -> str:
+    return (
+        f"{class_name}.__init__ has no **kwargs but {why} {quoted(missing)}: load fails{versions} with "
+        f"TypeError: unexpected keyword argument '{missing[0]}'; add **kwargs and pass it to "
+        f"super().__init__(**kwargs)"
+    )
 
 
 def _base_keys_under(source: ClassSource, owner: ClassSource) -> tuple[str, ...]:
@@ -373,6 +401,38 @@ def _base_keys_under(source: ClassSource, owner: ClassSource) -> tuple[str, ...]
             return tuple(key for key in keys if key in summary.keys) if summary.complete else ()
         parent = holder.parent
     return keys
+
+
+# fix_data of a KS104 finding whose base keys are Keras's unless the first get_config() up the project
+# bases of another module does not call super() (the class name and the qualified bases follow).
+_UNLESS_BASE_WRITES = "unless a base of another module writes its own config"
+
+
+def _bases_outside_the_file(source: ClassSource, owner: ClassSource) -> tuple[str, ...]:
+    """The qualified project bases of another module that `owner.get_config()`'s super() chain
+    reaches, when it leaves the file through one (`class SpatialDrop2D(BaseSpatialDrop)`, imported)."""
+    top = owner
+    while top.parent is not None:
+        get_config, holder = top.parent.find_method("get_config")
+        if get_config is None:
+            top = list(top.parent.lineage())[-1]  # the in-file root: its bases lead out of the file
+            break
+        if not holder.config_summary(get_config).calls_super:
+            return ()  # an in-file base writes its own config (_base_keys_under reads it)
+        top = holder
+    if "get_config" not in top.keras_class.inherited_methods:
+        return ()  # Keras's base config
+    return tuple(qualified for base in top.node.bases if (qualified := source.facts.imports.qualify(base)))
+
+
+def _keys_a_base_of_another_module_writes(module: ModuleContext, bases: list[str]) -> list[str] | None:
+    """The base keys in the config when the first get_config() up those bases does not call super():
+    only those it writes (read from the project index, "own_config_keys" in module summaries); None
+    when Keras's base config is reached or no index is known."""
+    index = module.index if module.project is not None else None
+    if index is None:
+        return None
+    return next((keys for base in bases if (keys := index.own_config_keys(base)) is not None), None)
 
 
 _KS101 = NoUsableGetConfig()
