@@ -334,6 +334,26 @@ def dotted_name(node: ast.AST) -> str | None:
     return ".".join(reversed(parts))
 
 
+def is_main_guard(test: ast.expr) -> bool:
+    """`if __name__ == "__main__":` (either side)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [side for side in sides if isinstance(side, ast.Name) and side.id == "__name__"]
+    mains = [side for side in sides if isinstance(side, ast.Constant) and side.value == "__main__"]
+    return len(names) == 1 and len(mains) == 1
+
+
+def values_assigned_in(scope: ast.AST, name: str) -> list[ast.expr]:
+    """The values `name = ...` statements inside `scope` give the name, in walk order."""
+    return [
+        statement.value
+        for statement in ast.walk(scope)
+        if isinstance(statement, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == name for target in statement.targets)
+    ]
+
+
 # --- What the module's top level binds ----------------------------------------
 #
 # `ImportMap.add` sees every import of the file, in walk order. The top level is then read

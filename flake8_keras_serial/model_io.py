@@ -58,7 +58,7 @@ def model_io(facts: ModuleFacts) -> dict:
             weight_saves += 1
         elif entry.kind in (SAVE, CHECKPOINT, ORBAX_CHECKPOINT):
             savedmodel = entry.path.has_extension() is False and entry.save_format() in (None, "tf")
-            hdf5 = bool(entry.path.ends_with(".h5", ".hdf5")) or entry.save_format() == "h5"
+            hdf5 = entry.writes_hdf5()
             full_saves.append(
                 {"line": entry.call.lineno, "savedmodel": savedmodel and entry.kind != ORBAX_CHECKPOINT, "h5": hdf5}
             )

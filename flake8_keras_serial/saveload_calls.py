@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
 
-from .keras_names import api_named, dotted_name, split_keras_name
+from .keras_names import api_named, dotted_name, split_keras_name, values_assigned_in
 from .module_facts import KerasClass, ModuleFacts
 
 SAVE = "save"
@@ -94,6 +94,10 @@ class SaveLoadCall:
     def save_format(self) -> str | None:
         node = self.keywords.get("save_format")
         return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+    def writes_hdf5(self) -> bool:
+        """The path ends in .h5/.hdf5, or save_format= says HDF5 (tf_keras takes "h5" and "hdf5")."""
+        return self.path.ends_with(".h5", ".hdf5") is True or self.save_format() in ("h5", "hdf5")
 
 
 def find_save_load_calls(facts: ModuleFacts) -> list[SaveLoadCall]:
@@ -360,12 +364,7 @@ def local_path_end(facts: ModuleFacts, entry: SaveLoadCall) -> str | None:
     node, scope = entry.path.node, entry.scope
     if not isinstance(node, ast.Name) or not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
-    values = [
-        statement.value
-        for statement in ast.walk(scope)
-        if isinstance(statement, ast.Assign)
-        and any(isinstance(target, ast.Name) and target.id == node.id for target in statement.targets)
-    ]
+    values = values_assigned_in(scope, node.id)
     return path_argument(facts, values[0]).known_end if len(values) == 1 else None
 
 

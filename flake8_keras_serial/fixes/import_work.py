@@ -18,6 +18,8 @@ import ast
 import tokenize
 from pathlib import Path
 
+from ..keras_names import is_main_guard
+
 # Calls that build a value and do nothing else, by their dotted name as written.
 _PURE_CALLS = frozenset(
     {
@@ -73,7 +75,7 @@ def _first_work(statement: ast.stmt) -> ast.stmt | None:
             return statement
         return None if all(_plain_target(target) for target in targets) else statement
     if isinstance(statement, ast.If):
-        if _is_main_guard(statement.test):
+        if is_main_guard(statement.test):
             return _first_work_in(statement.orelse)
         if not _pure(statement.test):
             return statement
@@ -126,16 +128,6 @@ def _registration(call: ast.Call) -> bool:
 
 def _pure_arguments(call: ast.Call) -> bool:
     return all(_pure(argument) for argument in call.args) and all(_pure(keyword.value) for keyword in call.keywords)
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    """`if __name__ == "__main__":` (either side)."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
-        return False
-    sides = [test.left, test.comparators[0]]
-    names = [side for side in sides if isinstance(side, ast.Name) and side.id == "__name__"]
-    mains = [side for side in sides if isinstance(side, ast.Constant) and side.value == "__main__"]
-    return len(names) == 1 and len(mains) == 1
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -19,7 +19,7 @@ import dataclasses
 
 from ..class_source import ClassSource, Parameter, Signature, calls_in, method_self, names_in, self_attribute
 from ..deserializers import deserializing_functions, names_deserializer
-from ..keras_names import dotted_name, split_keras_name
+from ..keras_names import dotted_name, split_keras_name, values_assigned_in
 from ..model_io import only_weights_saved, saves_hdf5
 from ..module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT
 from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, ModuleContext, Rule, quoted
@@ -602,13 +602,7 @@ def _through_locals(value: ast.expr | None, get_config) -> ast.expr | None:
     else the value itself."""
     if not isinstance(value, ast.Name):
         return value
-    bound = [
-        statement.value
-        for statement in ast.walk(get_config)
-        if isinstance(statement, ast.Assign)
-        and any(isinstance(target, ast.Name) and target.id == value.id for target in statement.targets)
-    ]
-    serialized = [item for item in bound if _is_serialized(item)]
+    serialized = [item for item in values_assigned_in(get_config, value.id) if _is_serialized(item)]
     return serialized[-1] if serialized else value
 
 

@@ -251,10 +251,7 @@ def found_by_module_in_keras_3(module: ModuleContext, source: ClassSource) -> bo
         return False
     if module.project is None or not keras_3_imports_module(module.project.module):
         return False
-    return not any(
-        entry.kind == SAVE and (entry.path.ends_with(".h5", ".hdf5") or entry.save_format() == "h5")
-        for entry in module.save_load_calls
-    )
+    return not any(entry.kind == SAVE and entry.writes_hdf5() for entry in module.save_load_calls)
 
 
 def name_never_looked_up(module: ModuleContext, source: ClassSource) -> bool:

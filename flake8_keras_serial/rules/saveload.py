@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..keras_names import api_named, dotted_name
+from ..keras_names import api_named, dotted_name, is_main_guard
 from ..model_io import _dict_keys as dict_keys
 from ..model_io import every_load_passes
 from ..module_facts import collect_module_facts
@@ -111,7 +111,7 @@ def _test_main_calls(module: ModuleContext) -> set[int]:
     return {
         id(node)
         for statement in tree.body
-        if isinstance(statement, ast.If) and _is_main_guard(statement.test)
+        if isinstance(statement, ast.If) and is_main_guard(statement.test)
         for part in statement.body
         for node in ast.walk(part)
         if isinstance(node, ast.Call)
@@ -125,18 +125,7 @@ def _library_module(module: ModuleContext) -> bool:
     tree = module.facts.tree
     if module.project is None or "." not in module.project.module or tree is None:
         return False
-    return not any(isinstance(statement, ast.If) and _is_main_guard(statement.test) for statement in tree.body)
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and len(test.comparators) == 1
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value == "__main__"
-    )
+    return not any(isinstance(statement, ast.If) and is_main_guard(statement.test) for statement in tree.body)
 
 
 def _pickle_round_trip(module: ModuleContext, load: SaveLoadCall) -> bool:
@@ -253,7 +242,7 @@ class LambdaInSavedModel(Rule):
         if not missing or _loads_pass(module, saves, missing) or _library_module(module):
             return None
         names = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
-        h5 = [_h5_save(entry) for entry in saves]
+        h5 = [entry.writes_hdf5() for entry in saves]
         formats = ".h5" if all(h5) else ".h5 and a SavedModel folder" if any(h5) else "a SavedModel folder"
         return self.finding(
             (call.lineno, call.col_offset),
@@ -271,10 +260,6 @@ def _may_be_keras_file(entry: SaveLoadCall) -> bool:
     if save_format is not None:
         return save_format in ("keras", "keras_v3")
     return entry.path.ends_with(".keras") is not False
-
-
-def _h5_save(entry: SaveLoadCall) -> bool:
-    return entry.path.ends_with(*H5) is True or entry.save_format() in ("h5", "hdf5")
 
 
 def _loads_pass(module: ModuleContext, saves: list[SaveLoadCall], names: list[str]) -> bool:

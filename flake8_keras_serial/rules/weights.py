@@ -587,7 +587,8 @@ class BuildLeavesSublayersUnbuilt(Rule):
     def check(self, source: ClassSource) -> Iterator[Finding]:
         build = source.methods.get("build")
         init = source.methods.get("__init__")
-        if build is None or source.has_method("build_from_config") or (init is not None and calls_functional_init(init)):
+        functional = init is not None and calls_functional_init(init)
+        if build is None or source.has_method("build_from_config") or functional:
             return
         sublayers = [
             *(weighted_sublayers(source, init) if init is not None else ()),
