@@ -151,6 +151,9 @@ class NotRegistered(Rule):
             return  # KS111: the decorator without () leaves no class at all
         if source.major == 2 and keras_class.kind in _FOUND_BY_MODULE_IN_KERAS_2:
             return
+        if _named_like_its_keras_base(source):
+            yield self.finding(source.class_position(), _substituted_message(source))
+            return
         if source.major == 3:
             error = f"TypeError: Could not locate class '{source.name}'"
         else:
@@ -163,6 +166,31 @@ class NotRegistered(Rule):
             f"{source.name} is not registered: load_model() without custom_objects cannot find it ({error}); "
             f"decorate it with {suggested_decorator(source)}",
         )
+
+
+def _named_like_its_keras_base(source: ClassSource) -> bool:
+    """`class GlobalMaxPooling1D(keras.layers.GlobalMaxPooling1D)`: the loader looks the
+    unregistered name up among Keras's own classes and finds the base."""
+    imports = source.facts.imports
+    return any(
+        (found := imports.keras_name(base)) is not None and found.last == source.name
+        for base in source.keras_class.node.bases
+    )
+
+
+def _substituted_message(source: ClassSource) -> str:
+    """Measured (save and load in separate processes): tf_keras 2.21 loads Keras's class of
+    that name from .h5, SavedModel folders and .keras; Keras 3.15.1 does from .h5, and from
+    .keras fails to locate the class."""
+    if source.major == 2:
+        formats, otherwise = "load_model() of .h5, .keras or a SavedModel folder", ""
+    else:
+        formats, otherwise = "load_model() of .h5", " (.keras: Could not locate class)"
+    return (
+        f"{source.name} is not registered and has the name of its Keras base: {formats} builds Keras's own "
+        f"{source.name} instead, silently, without this class's code{otherwise}; "
+        f"decorate it with {suggested_decorator(source)}"
+    )
 
 
 class DuplicateRegisteredName(Rule):
