@@ -171,6 +171,8 @@ class NotRegistered(Rule):
 def _named_like_its_keras_base(source: ClassSource) -> bool:
     """`class GlobalMaxPooling1D(keras.layers.GlobalMaxPooling1D)`: the loader looks the
     unregistered name up among Keras's own classes and finds the base."""
+    if source.keras_class.kind != "layer":  # measured for layers only
+        return False
     imports = source.facts.imports
     return any(
         (found := imports.keras_name(base)) is not None and found.last == source.name
@@ -179,16 +181,16 @@ def _named_like_its_keras_base(source: ClassSource) -> bool:
 
 
 def _substituted_message(source: ClassSource) -> str:
-    """Measured (save and load in separate processes): tf_keras 2.21 loads Keras's class of
-    that name from .h5, SavedModel folders and .keras; Keras 3.15.1 does from .h5, and from
-    .keras fails to locate the class."""
+    """Measured on a layer (save and load in separate processes): tf_keras 2.21 loads Keras's
+    class of that name from .h5, SavedModel folders and .keras, with no error and other outputs;
+    Keras 3.15.1 does from .h5, and from .keras fails to locate the class."""
     if source.major == 2:
         formats, otherwise = "load_model() of .h5, .keras or a SavedModel folder", ""
     else:
-        formats, otherwise = "load_model() of .h5", " (.keras: Could not locate class)"
+        formats, otherwise = "load_model() of .h5", "; a .keras load cannot locate it"
     return (
         f"{source.name} is not registered and has the name of its Keras base: {formats} builds Keras's own "
-        f"{source.name} instead, silently, without this class's code{otherwise}; "
+        f"{source.name} instead, without this class's code (no error if the config fits it){otherwise}; "
         f"decorate it with {suggested_decorator(source)}"
     )
 
