@@ -167,9 +167,13 @@ def _supplied_by_subclasses(module: ModuleContext, source: ClassSource | None, f
     """An abstract base (subclassed in this file, built nowhere) whose subclasses in this file each
     have an `__init__` that does not take the parameter: they pass it themselves
     (`super().__init__(tf.reduce_mean, ...)`), so no saved config needs it (corpus: tfa, qkeras)."""
-    if source is None or not fix_data or not module.abstract_base(source):
+    if source is None or not fix_data:
         return False
     children = [other for other in module.sources if other.keras_class.parent is source.keras_class]
+    if not children and _declares_abstract_method(source) and not source.keras_class.instantiated:
+        return True  # a base with an abstract method, built nowhere here: its subclasses complete it
+    if not module.abstract_base(source):
+        return False
     if not children:
         return False  # subclassed only in other modules: their constructors are not read here
     name = fix_data[0]
@@ -178,6 +182,24 @@ def _supplied_by_subclasses(module: ModuleContext, source: ClassSource | None, f
         if init is None or name in {param.name for param in Signature.of(init).parameters}:
             return False
     return True
+
+
+def _declares_abstract_method(source: ClassSource) -> bool:
+    """A method (not get_config, from_config or a dunder) decorated `abstractmethod`, or whose body,
+    past its docstring, is only `raise NotImplementedError(...)` (corpus: tfgnn `convolve`)."""
+    for name, method in source.methods.items():
+        if name in ("get_config", "from_config") or name.startswith("__"):
+            continue
+        if any((dotted_name(decorator) or "").endswith("abstractmethod") for decorator in method.decorator_list):
+            return True
+        body = method.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]
+        if len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is not None:
+            exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+            if dotted_name(exc) == "NotImplementedError":
+                return True
+    return False
 
 
 def _ignored_by_init(source: ClassSource, param: Parameter) -> bool:
@@ -191,11 +213,12 @@ def _ignored_by_init(source: ClassSource, param: Parameter) -> bool:
     if any(dotted_name(call.func) in ("locals", "vars") for call in calls_in(init)):
         return False  # `locals()` reads every argument
     for_weights = _read_to_load_weights(init)
-    return not any(
-        isinstance(node, ast.Name) and node.id == param.name and isinstance(node.ctx, ast.Load)
-        and id(node) not in for_weights
-        for node in ast.walk(init)
-    )
+    reads = [node for node in ast.walk(init)
+             if isinstance(node, ast.Name) and node.id == param.name and isinstance(node.ctx, ast.Load)]
+    if any(id(node) in for_weights for node in reads):
+        # A weights path checked before it is loaded (`if weights and not exists(weights): raise ...`).
+        for_weights |= _read_to_validate(init)
+    return not any(id(node) not in for_weights for node in reads)
 
 
 def _read_to_load_weights(init) -> set[int]:
@@ -208,6 +231,15 @@ def _read_to_load_weights(init) -> set[int]:
         elif isinstance(node, ast.Call) and _is_load_weights(node):
             found.update(id(name) for argument in node.args for name in _name_nodes(argument))
     return found
+
+
+def _read_to_validate(init) -> set[int]:
+    """The names (by id) in an `if` with no `else` whose body only raises: its test and its message."""
+    return {
+        id(name) for node in ast.walk(init)
+        if isinstance(node, ast.If) and not node.orelse and all(isinstance(s, ast.Raise) for s in node.body)
+        for name in _name_nodes(node)
+    }
 
 
 def _name_nodes(node: ast.AST) -> list[ast.Name]:
