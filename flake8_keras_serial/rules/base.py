@@ -255,13 +255,16 @@ def refuses_serialization(source: ClassSource) -> bool:
     """Its get_config() only raises (`raise NotImplementedError("... cannot be serialized")`): the
     class says it is not to be saved, and the save says so at once (corpus: tfa, tfrs, keras)."""
     get_config = source.methods.get("get_config")
-    if get_config is None:
-        return False
+    return get_config is not None and only_raises(get_config) is not None
+
+
+def only_raises(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Raise | None:
+    """The one statement of a body that, past its docstring and other bare constants, only raises."""
     body = [
-        statement for statement in get_config.body
+        statement for statement in function.body
         if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
     ]
-    return len(body) == 1 and isinstance(body[0], ast.Raise)
+    return body[0] if len(body) == 1 and isinstance(body[0], ast.Raise) else None
 
 
 def quoted(names: Iterable[str], limit: int = 3) -> str:

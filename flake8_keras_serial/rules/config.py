@@ -22,7 +22,7 @@ from ..deserializers import deserializing_functions, names_deserializer
 from ..keras_names import dotted_name, split_keras_name, values_assigned_in
 from ..model_io import only_weights_saved, saves_hdf5
 from ..module_facts import ARRAY, CALLABLE, CALLED, LAYER, OBJECT
-from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, ModuleContext, Rule, quoted
+from .base import BASE_CONFIG_KEYS, LAYERS_AND_MODELS, Finding, ModuleContext, Rule, only_raises, quoted
 from .config_keys import base_config_keys, super_init_calls
 
 _HOW_TO_SERIALIZE = {
@@ -186,17 +186,15 @@ def _supplied_by_subclasses(module: ModuleContext, source: ClassSource | None, f
 
 def _declares_abstract_method(source: ClassSource) -> bool:
     """A method (not get_config, from_config or a dunder) decorated `abstractmethod`, or whose body,
-    past its docstring, is only `raise NotImplementedError(...)` (corpus: tfgnn `convolve`)."""
+    past its docstring, is only `raise NotImplementedError(...)` (base.only_raises; corpus: tfgnn `convolve`)."""
     for name, method in source.methods.items():
         if name in ("get_config", "from_config") or name.startswith("__"):
             continue
         if any((dotted_name(decorator) or "").endswith("abstractmethod") for decorator in method.decorator_list):
             return True
-        body = method.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-            body = body[1:]
-        if len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is not None:
-            exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+        raised = only_raises(method)
+        if raised is not None and raised.exc is not None:
+            exc = raised.exc.func if isinstance(raised.exc, ast.Call) else raised.exc
             if dotted_name(exc) == "NotImplementedError":
                 return True
     return False
