@@ -146,6 +146,10 @@ def classify_load_error(error: dict, variant: str, file_format: str, case: Case)
         return "KS102"
     if "TrackedDict" in message or "__numpy__" in message or "when calling" in message and "not callable" in message:
         return "KS106"
+    if "'dict' object has no attribute" in message or "'dict' object is not callable" in message:
+        # A layer that get_config() returned raw: the .keras save wrote its config, and the
+        # constructor is handed that dict because no from_config() deserializes it.
+        return "KS106"
     if any(phrase in message for phrase in _UNRESOLVED):
         return "KS301" if variant == "isolated" else "KS105"
     return "KS902"
